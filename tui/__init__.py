@@ -1,0 +1,3 @@
+"""The Textual app and the `dlearn` command line."""
+
+__version__ = "0.1.0"
