@@ -6,8 +6,6 @@ import random
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from content.model import Lecture, Part, Question, Section, Text
 from content.scheduler import CardState, Rating, Scheduler
 from content.session import (
