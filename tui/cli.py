@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     from tui.app import create_app
 
     app = create_app(
-        lang=lang,
+        lang=args.lang,  # None: the language saved with Ctrl+L last time, else the locale's
         data_dir=data_dir,
         content_dir=args.content,
         start=args.command or "home",

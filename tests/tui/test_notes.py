@@ -1,0 +1,67 @@
+"""Notes: table-of-contents navigation, glossary, summary, opening at a section."""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown, Tree
+
+from tests.tui.conftest import AppFactory, screen_text
+from tui.screens.notes import NotesScreen
+
+
+def notes(app) -> NotesScreen:  # type: ignore[no-untyped-def]
+    assert isinstance(app.screen, NotesScreen)
+    return app.screen
+
+
+async def test_toc_navigation_by_arrows_and_brackets(make_app: AppFactory) -> None:
+    app = make_app(start="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = notes(app)
+        assert screen.page == ("section", "residual-block")
+        assert "Matching shapes" in screen_text(app)
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.page == ("section", "resnet-results")
+        assert "25.03%" in screen_text(app)
+        await pilot.press("down")  # the next line is the "Recurrent networks" part
+        await pilot.pause()
+        assert screen.page == ("part", "rnn")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert screen.page == ("section", "lstm")
+        assert "Related lab: features" in screen_text(app)
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert screen.page == ("section", "residual-block")
+        tree = screen.query_one("#toc", Tree)
+        assert tree.cursor_node is not None and tree.cursor_node.data == screen.page
+
+
+async def test_glossary_and_summary_pages(make_app: AppFactory) -> None:
+    app = make_app(start="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "residual block ↔ 잔차 블록" in text and "forget gate ↔ 삭제 게이트" in text
+        await pilot.press("s")
+        await pilot.pause()
+        assert "A residual block learns the difference" in screen_text(app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "1. 잔차 블록은 입력과 원하는 출력의 차이를" in screen_text(app)
+        assert "핵심 정리" in screen_text(app)  # the contents are relabelled too
+
+
+async def test_tab_moves_to_the_text_and_t_hides_the_contents(make_app: AppFactory) -> None:
+    app = make_app(start="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "page"
+        await pilot.press("t")
+        await pilot.pause()
+        assert not notes(app).query_one("#toc").display
+        assert notes(app).query_one("#note", Markdown).source.startswith("# The residual block")

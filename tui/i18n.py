@@ -1,0 +1,243 @@
+"""Every string the interface shows, in Korean and English.
+
+Content (notes, questions, explanations) carries its own `Text` pairs; this module holds the
+app's own words. Keys are short English names; `tr` looks one up and fills `{placeholders}`.
+A test checks that every key used in `tui/` exists here with both languages and the same
+placeholders, so a missing translation fails CI rather than showing a raw key.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+LANG_NAMES = {"ko": "한국어", "en": "English"}
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # app, navigation, footer
+    "app_title": ("dlearn", "dlearn"),
+    "home": ("홈", "Home"),
+    "review": ("복습", "Review"),
+    "exam": ("모의고사", "Mock exam"),
+    "exam_key": ("모의고사", "Exam"),
+    "notes": ("노트", "Notes"),
+    "progress": ("진도", "Progress"),
+    "exam_date": ("시험일", "Exam date"),
+    "back": ("뒤로", "Back"),
+    "quit": ("종료", "Quit"),
+    "palette": ("명령", "Commands"),
+    "palette_placeholder": (
+        "어디로 갈까요? (예: 복습, 노트, LSTM)",
+        "Where to? (e.g. review, notes, LSTM)",
+    ),
+    "lang_switch": ("English", "한국어"),
+    "lang_switched": ("언어: 한국어", "Language: English"),
+    "cmd_home": ("홈 화면으로", "Go to the home screen"),
+    "cmd_review": (
+        "복습할 문항 풀기 (예정된 것 먼저, 다음은 새 문항)",
+        "Review due, then new, questions",
+    ),
+    "cmd_exam": ("시간 제한이 있는 모의고사 보기", "Take a timed mock exam"),
+    "cmd_notes": ("강의 노트, 용어집, 핵심 정리 읽기", "Read the notes, glossary and summary"),
+    "cmd_notes_section": ("노트: {title}", "Notes: {title}"),
+    "cmd_notes_section_help": ("이 절의 노트 열기", "Open this section's notes"),
+    "cmd_progress": ("숙달도, 복습 기록, 지난 모의고사", "Mastery, review history, past exams"),
+    "cmd_exam_date": ("시험일 정하기 또는 지우기", "Set or clear the exam date"),
+    "cmd_lang": ("언어 바꾸기 (한국어 / English)", "Switch language (한국어 / English)"),
+    "cmd_lang_title": ("언어 / Language", "Language / 언어"),
+    # home
+    "due_new": ("복습 예정 {due} · 새 문항 {new}", "Due {due} · New {new}"),
+    "last_exam": ("최근 모의고사 {score}", "Last exam {score}"),
+    "no_exam_yet": ("모의고사 기록 없음", "No exam taken yet"),
+    "exam_on": ("시험일 {date} ({days})", "Exam {date} ({days})"),
+    "days_left": ("D-{n}", "in {n} days"),
+    "exam_today": ("오늘", "today"),
+    "no_exam_date": ("시험일 미정 (d 키로 정하기)", "No exam date (press d to set)"),
+    "section_due": ("예정 {n}", "due {n}"),
+    "content_problems": (
+        "콘텐츠 문제 {n}건: `dlearn content check`로 확인하세요",
+        "{n} content problem(s): run `dlearn content check`",
+    ),
+    "open_note": ("노트", "Notes"),
+    "home_hint": (
+        "↑↓ 절 고르기 · Enter 그 절의 노트 · s 그 절만 복습",
+        "↑↓ pick a section · Enter its notes · s review just that section",
+    ),
+    "review_section": ("이 절 복습", "Review section"),
+    # review
+    "review_title": ("복습", "Review"),
+    "review_position": ("{i}/{n} · {section}", "{i}/{n} · {section}"),
+    "new_card": ("새 문항", "new"),
+    "due_card": ("복습", "due"),
+    "submit": ("제출", "Submit"),
+    "continue": ("다음", "Next"),
+    "grade": ("평가", "Grade"),
+    "end_session": ("그만하기", "Stop"),
+    "answer_first": ("먼저 답을 고르세요.", "Choose an answer first."),
+    "fill_all_blanks": ("빈칸을 모두 채우세요.", "Fill in every blank."),
+    "order_first": (
+        "항목을 옮겨 순서를 정한 뒤 Enter를 누르세요.",
+        "Move the items into order, then press Enter.",
+    ),
+    "match_all": ("왼쪽 항목마다 오른쪽 글자를 고르세요.", "Pick a letter for every left item."),
+    "type_number": ("숫자를 입력하고 Enter", "Type a number, then Enter"),
+    "type_blank": ("빈칸 {i}", "Blank {i}"),
+    "correct": ("✓ 맞았습니다", "✓ Correct"),
+    "wrong": ("✗ 틀렸습니다", "✗ Wrong"),
+    "partial": ("부분 점수 {pct}", "partial credit {pct}"),
+    "expected": ("정답: {answer}", "Answer: {answer}"),
+    "your_answer": ("내 답: {answer}", "Your answer: {answer}"),
+    "no_answer": ("(답 없음)", "(no answer)"),
+    "explanation": ("해설", "Explanation"),
+    "related_note": ("관련 노트: {title} (n 키)", "Related note: {title} (press n)"),
+    "rate_prompt": (
+        "평가 (1-4로 바꾸기, Enter로 저장하고 다음):",
+        "Grade (1-4 to change, Enter to save and go on):",
+    ),
+    "rating_1": ("다시", "Again"),
+    "rating_2": ("어려움", "Hard"),
+    "rating_3": ("알맞음", "Good"),
+    "rating_4": ("쉬움", "Easy"),
+    "suggested": ("추천", "suggested"),
+    "nothing_due": (
+        "지금 복습할 문항이 없습니다.",
+        "Nothing to review right now.",
+    ),
+    "next_due_at": ("다음 복습: {when}", "Next review: {when}"),
+    "session_done": ("복습 끝!", "Session done!"),
+    "session_stats": (
+        "{n}문항 · 정답 {right} ({pct})",
+        "{n} questions · {right} right ({pct})",
+    ),
+    "session_ratings": (
+        "다시 {again} · 어려움 {hard} · 알맞음 {good} · 쉬움 {easy}",
+        "Again {again} · Hard {hard} · Good {good} · Easy {easy}",
+    ),
+    "due_now_after": ("지금 예정된 문항: {n}", "Due now: {n}"),
+    "again_session": ("한 번 더", "Again"),
+    "keys_choice": ("1-{n} 또는 ↑↓ 고르기", "1-{n} or ↑↓ choose"),
+    "keys_multi": ("1-{n} 또는 Space 선택/해제 (여러 개)", "1-{n} or Space toggle (any number)"),
+    "keys_ox": ("o 맞다 / x 틀리다", "o true / x false"),
+    "keys_order": ("↑↓ 고르기 · Shift+↑↓ 또는 u/d 옮기기", "↑↓ pick · Shift+↑↓ or u/d move"),
+    "keys_match": ("↑↓ 왼쪽 항목 · 글자 키로 짝 짓기", "↑↓ left item · letter key pairs it"),
+    "keys_cloze": ("빈칸마다 입력 (Enter로 다음 빈칸)", "Type each blank (Enter: next blank)"),
+    "keys_numeric": ("숫자 입력", "Type a number"),
+    "enter_submits": ("Enter 제출", "Enter submits"),
+    "enter_next": ("Enter 다음 문항", "Enter: next question"),
+    "ox_true": ("O  맞다", "O  true"),
+    "ox_false": ("X  틀리다", "X  false"),
+    "move_up": ("위로", "Up"),
+    "move_down": ("아래로", "Down"),
+    "order_hint": ("맞는 순서로 정렬하세요 (위가 처음).", "Put them in order (top first)."),
+    "match_hint": ("오른쪽 항목:", "Right-hand items:"),
+    # exam
+    "exam_title": ("모의고사", "Mock exam"),
+    "exam_status": (
+        "문항 {i}/{n} · 답함 {answered}/{n} · 남은 시간 {left}",
+        "Question {i}/{n} · answered {answered}/{n} · {left} left",
+    ),
+    "exam_prev": ("이전", "Prev"),
+    "exam_next": ("다음", "Next"),
+    "exam_submit": ("제출", "Submit"),
+    "exam_confirm_submit": (
+        "모의고사를 제출할까요? 답하지 않은 문항 {n}개.",
+        "Submit the exam? {n} question(s) unanswered.",
+    ),
+    "exam_confirm_leave": (
+        "모의고사를 그만둘까요? 답은 저장되지 않습니다.",
+        "Leave the exam? Your answers will not be saved.",
+    ),
+    "exam_empty": ("문항이 없어 모의고사를 볼 수 없습니다.", "No questions to draw an exam from."),
+    "yes": ("예", "Yes"),
+    "no": ("아니요", "No"),
+    "confirm_keys": ("Enter/y 예 · Esc/n 아니요", "Enter/y yes · Esc/n no"),
+    # exam result, wrong answers
+    "result_title": ("모의고사 결과", "Exam result"),
+    "result_score": ("점수 {right}/{n} ({pct})", "Score {right}/{n} ({pct})"),
+    "result_time": ("걸린 시간 {used} / 제한 {limit}", "Time {used} of {limit}"),
+    "timed_out": ("시간 종료로 자동 제출됨", "Time ran out: submitted automatically"),
+    "by_section": ("절별 결과", "By section"),
+    "walk_wrong": ("틀린 문항 보기", "Wrong answers"),
+    "no_wrong": ("모두 맞혔습니다!", "All correct!"),
+    "wrong_title": ("틀린 문항 {i}/{n}", "Wrong answer {i}/{n}"),
+    "saved_exam": ("결과를 저장했습니다.", "Result saved."),
+    # notes
+    "notes_title": ("노트", "Notes"),
+    "glossary": ("용어집", "Glossary"),
+    "summary": ("핵심 정리", "Summary"),
+    "toc": ("목차", "Contents"),
+    "toggle_toc": ("목차", "Contents"),
+    "prev_section": ("이전 절", "Prev"),
+    "next_section": ("다음 절", "Next"),
+    "lab_link": ("관련 실습: `{lab}`", "Related lab: `{lab}`"),
+    "sections_of_part": ("이 부분의 절", "Sections in this part"),
+    "related_sections": ("관련 절", "sections"),
+    "switch_focus": ("목차↔본문", "TOC↔text"),
+    # progress
+    "progress_title": ("진도", "Progress"),
+    "mastery": ("숙달도 (예상 기억률)", "Mastery (predicted recall)"),
+    "history": ("복습 기록 (최근 {days}일)", "Review history (last {days} days)"),
+    "history_row": ("{n}회 · 정답률 {pct}", "{n} reviewed · {pct} right"),
+    "history_total": ("전체 {n}회 · 정답률 {pct}", "All time: {n} reviewed · {pct} right"),
+    "no_history": ("아직 복습 기록이 없습니다.", "No reviews yet."),
+    "past_exams": ("지난 모의고사", "Past exams"),
+    "exam_row": ("{when}  {right}/{n}  {pct}", "{when}  {right}/{n}  {pct}"),
+    "no_exams": ("아직 본 모의고사가 없습니다.", "No exams taken yet."),
+    "due_total": ("지금 복습 예정 {n}", "{n} due now"),
+    # exam date dialog
+    "exam_date_title": ("시험일", "Exam date"),
+    "exam_date_help": (
+        "YYYY-MM-DD 형식으로 입력하고 Enter. 비우고 Enter면 시험일을 지웁니다. Esc 취소.",
+        "Type YYYY-MM-DD and Enter. Empty + Enter clears the date. Esc cancels.",
+    ),
+    "exam_date_bad": (
+        "'{text}'는 날짜가 아닙니다. 예: 2025-06-20",
+        "'{text}' is not a date. Example: 2025-06-20",
+    ),
+    "exam_date_past": (
+        "{date}는 이미 지났습니다. 오늘 이후 날짜를 입력하세요.",
+        "{date} has passed. Enter today or a later date.",
+    ),
+    "exam_date_set": ("시험일을 {date}로 정했습니다.", "Exam date set to {date}."),
+    "exam_date_cleared": ("시험일을 지웠습니다.", "Exam date cleared."),
+    "cancel": ("취소", "Cancel"),
+    "save": ("저장", "Save"),
+    # errors
+    "no_lecture": (
+        "불러온 강의가 없습니다. `dlearn content check`로 문제를 확인하세요.",
+        "No lecture could be loaded. Run `dlearn content check` to see why.",
+    ),
+}
+
+
+def tr(key: str, lang: str, **values: object) -> str:
+    """The interface string `key` in `lang` ("ko" or "en"), with `values` filled in.
+
+    An unknown key comes back as itself, so a slip shows up on screen instead of crashing
+    a study session; the i18n test keeps that from reaching a release.
+    """
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    text = pair[0] if lang == "ko" else pair[1]
+    return text.format(**values) if values else text
+
+
+def percent(value: float) -> str:
+    """0.7234 -> "72%" (the same in both languages)."""
+    return f"{round(value * 100):d}%"
+
+
+def relabel(root: DOMNode, lang: str) -> None:
+    """Set `lang` on `root` and every node under it that has a `lang` reactive.
+
+    Screens and widgets redraw their words in their `watch_lang`, so switching language
+    at run time is one walk over the DOM instead of a message per widget.
+    """
+    from textual.reactive import Reactive
+
+    for node in root.walk_children(with_self=True):
+        if isinstance(getattr(type(node), "lang", None), Reactive):
+            node.lang = lang  # type: ignore[attr-defined]

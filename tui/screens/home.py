@@ -1,0 +1,161 @@
+"""Home: the lecture's parts and sections with mastery, what is due, and where to go next."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.i18n import percent, tr
+from tui.widgets.footer import LocalFooter
+from tui.widgets.rows import mastery_row
+
+if TYPE_CHECKING:
+    from tui.app import DlearnApp
+
+
+class HomeScreen(Screen[None]):
+    """The first screen: pick what to study."""
+
+    BINDINGS = [
+        Binding("r", "app.open('review')", "review"),
+        Binding("s", "review_section", "review_section", show=False),
+        Binding("e", "app.open('exam')", "exam_key"),
+        Binding("n", "open_notes", "notes"),
+        Binding("p", "app.open('progress')", "progress"),
+        Binding("d", "app.exam_date", "exam_date"),
+        Binding("q", "app.quit", "quit"),
+    ]
+
+    lang: reactive[str] = reactive("en")
+    """Language of the screen's words; set by `tui.i18n.relabel`."""
+
+    app: DlearnApp  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown = False
+
+    def compose(self) -> ComposeResult:
+        self.set_reactive(HomeScreen.lang, self.app.lang)
+        yield Header(icon="≡")
+        yield Static(id="notice", markup=False)
+        yield Static(id="summary", markup=False)
+        yield OptionList(id="sections")
+        yield Static(id="hint", markup=False)
+        yield LocalFooter()
+
+    def on_screen_resume(self) -> None:
+        if self._shown:
+            self.refresh_data()  # back from a review or an exam: counts have changed
+            return
+        # Mastery needs FSRS (imported on first use); the first frame goes out without it
+        # and the bars fill in right after, to keep start-up within its 0.5 s budget.
+        self._shown = True
+        self.refresh_data(mastery=False)
+        self.call_after_refresh(self.refresh_data)
+
+    def watch_lang(self) -> None:
+        if self.is_mounted:
+            self.refresh_data()
+
+    def refresh_data(self, mastery: bool = True) -> None:
+        """Recompute mastery and counts from the store (after a review or an exam)."""
+        from content.session import due_count, part_mastery, section_mastery
+
+        app, lang = self.app, self.lang
+        lecture, store = app.course, app.store
+        now = app.now()
+        states = store.card_states()
+        sections: dict[str, float] = {}
+        parts: dict[str, float] = {}
+        if mastery or not states:
+            scheduler = app.scheduler()
+            sections = section_mastery(lecture, states, now, scheduler)
+            parts = part_mastery(lecture, states, now, scheduler)
+        section_of = {q.id: q.section for q in lecture.questions}
+
+        due_by_section: dict[str, int] = {}
+        for qid, state in states.items():
+            if state.due <= now and qid in section_of:
+                due_by_section[section_of[qid]] = due_by_section.get(section_of[qid], 0) + 1
+
+        self.sub_title = tr("home", lang)
+        self._show_notice(lang)
+        new = len({q.id for q in lecture.questions} - set(states))
+        bits = [tr("due_new", lang, due=due_count(states, now), new=new)]
+        exams = store.exams()
+        bits.append(
+            tr("last_exam", lang, score=percent(exams[0].score))
+            if exams
+            else tr("no_exam_yet", lang)
+        )
+        bits.append(self._exam_date_text(lang))
+        self.query_one("#summary", Static).update(" · ".join(bits))
+
+        option_list = self.query_one("#sections", OptionList)
+        highlighted = option_list.highlighted
+        options: list[Option] = []
+        for part in lecture.parts:
+            row = mastery_row(part.title.get(lang), parts.get(part.id, 0.0) if parts else None)
+            row.stylize("bold")
+            options.append(Option(row, id=f"part:{part.id}"))
+            for section in (s for s in lecture.sections if s.part == part.id):
+                due = due_by_section.get(section.id, 0)
+                extra = tr("section_due", lang, n=due) if due else ""
+                row = mastery_row(
+                    "  " + section.title.get(lang),
+                    sections.get(section.id, 0.0) if sections else None,
+                    extra,
+                )
+                options.append(Option(row, id=f"section:{section.id}"))
+        option_list.set_options(options)
+        option_list.highlighted = highlighted if highlighted is not None else 1
+        self.query_one("#hint", Static).update(Text(tr("home_hint", lang), style="dim"))
+
+    def _show_notice(self, lang: str) -> None:
+        lines = []
+        if self.app.store.notice:
+            lines.append(f"! {self.app.store.notice}")
+        if self.app.problems:
+            lines.append("! " + tr("content_problems", lang, n=len(self.app.problems)))
+        notice = self.query_one("#notice", Static)
+        notice.update("\n".join(lines))
+        notice.display = bool(lines)
+
+    def _exam_date_text(self, lang: str) -> str:
+        exam_date = self.app.exam_date
+        if exam_date is None:
+            return tr("no_exam_date", lang)
+        days = (exam_date - self.app.today()).days
+        when = tr("exam_today", lang) if days == 0 else tr("days_left", lang, n=days)
+        return tr("exam_on", lang, date=exam_date.isoformat(), days=when)
+
+    def _selected_section(self) -> str | None:
+        """The section under the cursor (a part row means its first section)."""
+        option_list = self.query_one("#sections", OptionList)
+        if option_list.highlighted is None:
+            return None
+        option_id = option_list.get_option_at_index(option_list.highlighted).id or ""
+        kind, _, ident = option_id.partition(":")
+        if kind == "section":
+            return ident
+        first = next((s for s in self.app.course.sections if s.part == ident), None)
+        return first.id if first else None
+
+    @on(OptionList.OptionSelected, "#sections")
+    async def _open_section(self) -> None:
+        await self.app.open_screen("notes", self._selected_section())
+
+    async def action_open_notes(self) -> None:
+        await self.app.open_screen("notes", self._selected_section())
+
+    async def action_review_section(self) -> None:
+        await self.app.open_screen("review", self._selected_section())
