@@ -1,0 +1,129 @@
+"""Where a run trains: CUDA, then Apple MPS, then the CPU; and in what precision.
+
+On CUDA the forward pass runs under autocast (bf16 where the GPU supports it, else fp16 with a
+GradScaler so small gradients do not flush to zero). On the CPU training stays fp32 and uses
+one thread per physical core: hyper-threads only add contention for these small kernels.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from engine.launch import DEVICE_PATTERN
+
+
+class DeviceError(RuntimeError):
+    """The requested device does not exist on this machine."""
+
+
+def physical_cores() -> int:
+    """Physical cores this process may use (hyper-thread siblings counted once)."""
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+    except AttributeError:  # macOS
+        return max(1, (os.cpu_count() or 2) // 2)
+    cores = set()
+    for cpu in cpus:
+        topo = Path(f"/sys/devices/system/cpu/cpu{cpu}/topology")
+        try:
+            pkg = (topo / "physical_package_id").read_text().strip()
+            core = (topo / "core_id").read_text().strip()
+        except OSError:
+            return max(1, len(cpus))
+        cores.add((pkg, core))
+    return max(1, len(cores))
+
+
+def pick_device(requested: str = "auto") -> torch.device:
+    """`auto` picks CUDA, then MPS, then CPU; a named device must exist or DeviceError."""
+    if not DEVICE_PATTERN.match(requested):
+        raise DeviceError(f"unknown device '{requested}'; use auto, cpu, cuda, cuda:N or mps")
+    mps = getattr(torch.backends, "mps", None)
+    has_mps = bool(mps is not None and mps.is_available())
+    if requested == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        return torch.device("mps") if has_mps else torch.device("cpu")
+    device = torch.device(requested)
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise DeviceError(
+                "device 'cuda' was requested but CUDA is not available here "
+                f"(torch {torch.__version__}); use --device cpu or --device auto"
+            )
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise DeviceError(
+                f"device '{requested}' does not exist; this machine has "
+                f"{torch.cuda.device_count()} CUDA device(s)"
+            )
+    if device.type == "mps" and not has_mps:
+        raise DeviceError(
+            "device 'mps' was requested but Apple MPS is not available here; "
+            "use --device cpu or --device auto"
+        )
+    return device
+
+
+@dataclass
+class Precision:
+    """Autocast and loss scaling for one device; a no-op on CPU and MPS."""
+
+    device: torch.device
+    dtype: torch.dtype | None  # autocast dtype, None = fp32
+    scaler: Any = None  # torch.amp.GradScaler for fp16
+
+    @property
+    def name(self) -> str:
+        return {None: "fp32", torch.bfloat16: "bf16", torch.float16: "fp16"}[self.dtype]
+
+    def autocast(self) -> contextlib.AbstractContextManager[Any]:
+        if self.dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.dtype)
+
+    def backward(self, loss: torch.Tensor) -> None:
+        (self.scaler.scale(loss) if self.scaler is not None else loss).backward()
+
+    def unscale(self, optimizer: torch.optim.Optimizer) -> None:
+        """Bring gradients to their true size before clipping or measuring them."""
+        if self.scaler is not None:
+            self.scaler.unscale_(optimizer)
+
+    def step(self, optimizer: torch.optim.Optimizer) -> None:
+        if self.scaler is not None:
+            self.scaler.step(optimizer)
+            self.scaler.update()
+        else:
+            optimizer.step()
+
+
+def precision_for(device: torch.device, mixed: bool = True) -> Precision:
+    if device.type != "cuda" or not mixed:
+        return Precision(device, None)
+    if torch.cuda.is_bf16_supported():
+        return Precision(device, torch.bfloat16)
+    return Precision(device, torch.float16, torch.amp.GradScaler("cuda"))
+
+
+def configure(device: torch.device) -> dict[str, Any]:
+    """Set threads for `device` and describe it for the `started` event."""
+    info: dict[str, Any] = {"device": str(device)}
+    if device.type == "cpu":
+        threads = physical_cores()
+        torch.set_num_threads(threads)
+        info["threads"] = threads
+        info["device_name"] = "CPU"
+    elif device.type == "cuda":
+        info["device_name"] = torch.cuda.get_device_name(device)
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    else:
+        info["device_name"] = "Apple MPS"
+    return info

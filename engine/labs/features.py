@@ -1,0 +1,336 @@
+"""Lab `features` — layers and features (층과 특징).
+
+The lecture opens with the claim that a deep network's low layers detect low-level features
+(strokes, edges) and its high layers composite ones, which is why depth buys expressive power.
+We train a small CNN on scikit-learn's 8x8 digits and look inside it:
+
+- feature maps of every conv layer for one display digit (heatmaps, during training);
+- each layer's gradient norm (bars), loss and accuracy curves (series);
+- at the end, how *class-selective* each layer's channels are (Morcos et al., 2018, "On the
+  importance of single directions for generalization"): for a channel with class-conditional
+  mean activations mu_c, selectivity = (mu_max - mean of the other mu_c) / (mu_max + that mean),
+  0 when a channel fires equally for every digit, 1 when it fires for one digit only.
+  A stroke detector fires for many digits; a composite feature for few.
+
+The verdict holds when the net classifies well (test accuracy >= 0.90) and its last conv
+layer is at least twice as class-selective as its first.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from engine import probes
+from engine.datasets import digits_split
+from engine.loop import ArmSetup, ProbeContext
+
+MIN_ACCURACY = 0.90
+MIN_SELECTIVITY_RATIO = 2.0
+DISPLAY_DIGIT = 3  # the display sample is the first test image of this digit
+MAX_TILES = 36  # feature-map channels shown per layer (a 6x6 mosaic at most)
+
+
+@dataclass
+class FeatureNetConfig:
+    width: int = 8  # channels of the first conv layer; each later layer doubles them
+    depth: int = 3  # conv layers; a 2x2 max-pool precedes the 3rd and the 4th
+    classes: int = 10
+
+
+def conv3x3(in_channels: int, out_channels: int) -> nn.Conv2d:
+    """3x3 convolution that keeps the spatial size (BatchNorm supplies the bias)."""
+    return nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False)
+
+
+class ConvLayer(nn.Module):
+    """conv 3x3 -> BatchNorm -> ReLU, optionally after a 2x2 max-pool."""
+
+    def __init__(self, in_channels: int, out_channels: int, pool: bool) -> None:
+        super().__init__()
+        self.pool = pool
+        self.conv = conv3x3(in_channels, out_channels)
+        self.bn = nn.BatchNorm2d(out_channels)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.pool:
+            x = F.max_pool2d(x, 2)
+        return F.relu(self.bn(self.conv(x)))
+
+
+class FeatureNet(nn.Module):
+    """A small LeNet-style CNN: conv layers, global average pooling, a linear classifier."""
+
+    def __init__(self, config: FeatureNetConfig) -> None:
+        super().__init__()
+        self.config = config
+        channels = [1] + [config.width * 2**k for k in range(config.depth)]
+        self.layers = nn.ModuleList(
+            ConvLayer(channels[k], channels[k + 1], pool=k >= 2) for k in range(config.depth)
+        )
+        self.fc = nn.Linear(channels[-1], config.classes)
+
+    def features(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Every conv layer's output: [(B, w, 8, 8), (B, 2w, 8, 8), (B, 4w, 4, 4), ...]."""
+        maps = []
+        for layer in self.layers:
+            x = layer(x)
+            maps.append(x)
+        return maps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            x = layer(x)
+        return self.fc(x.mean(dim=(2, 3)))  # (B, C) -> (B, classes)
+
+
+def layer_names(depth: int) -> list[str]:
+    return [f"conv{k + 1}" for k in range(depth)]
+
+
+# --- measurements -------------------------------------------------------------------------
+
+
+@torch.no_grad()
+def pooled_features(model: FeatureNet, images: torch.Tensor) -> list[torch.Tensor]:
+    """Each layer's channels averaged over space: [(N, C_1), (N, C_2), ...]."""
+    model.eval()
+    return [m.float().mean(dim=(2, 3)) for m in model.features(images)]
+
+
+def class_means(feats: torch.Tensor, labels: torch.Tensor, classes: int) -> torch.Tensor:
+    """Mean activation of each channel for each class: (classes, C)."""
+    return torch.stack([feats[labels == c].mean(0) for c in range(classes)])
+
+
+def selectivity(means: torch.Tensor) -> float:
+    """Mean class selectivity index of the live channels of one layer (0 = none, 1 = total)."""
+    top, _ = means.max(0)
+    rest = (means.sum(0) - top) / (means.shape[0] - 1)
+    alive = top > 1e-6  # a channel that never fires has no preference to measure
+    if not bool(alive.any()):
+        return 0.0
+    return float(((top - rest) / (top + rest + 1e-12))[alive].mean())
+
+
+def nearest_mean_accuracy(
+    train: tuple[torch.Tensor, torch.Tensor], test: tuple[torch.Tensor, torch.Tensor]
+) -> float:
+    """Accuracy of classifying test features by the nearest class mean of the train features."""
+    (xtr, ytr), (xte, yte) = train, test
+    centres = class_means(xtr, ytr, int(ytr.max()) + 1)
+    pred = torch.cdist(xte, centres).argmin(1)
+    return float((pred == yte).float().mean())
+
+
+# --- probes -------------------------------------------------------------------------------
+
+
+def mosaic(maps: torch.Tensor) -> tuple[torch.Tensor, dict[str, Any]]:
+    """Channels (C, H, W) tiled into a square-ish grid with a blank (NaN) line between tiles.
+
+    Each tile is scaled to its own maximum, so a weak channel's pattern is still visible.
+    """
+    c, h, w = maps.shape
+    k = min(c, MAX_TILES)
+    cols = math.ceil(math.sqrt(k))
+    rows = math.ceil(k / cols)
+    peak = maps[:k].flatten(1).amax(1).clamp_min(1e-12)
+    tiles = torch.full((rows * cols, h + 1, w + 1), float("nan"))
+    tiles[:k, :h, :w] = maps[:k] / peak[:, None, None]  # each tile in [0, 1], NaN margin
+    grid = tiles.reshape(rows, cols, h + 1, w + 1).permute(0, 2, 1, 3)  # (rows, H+1, cols, W+1)
+    grid = grid.reshape(rows * (h + 1), cols * (w + 1))[:-1, :-1]
+    return grid, {"tiles": {"rows": rows, "cols": cols, "size": [h, w], "shown": k, "of": c}}
+
+
+def ascii_digit(image: torch.Tensor) -> str:
+    """An 8x8 image in [0, 1] as text, darkest to brightest."""
+    ramp = " .:-=+*#%@"
+    return "\n".join(
+        "".join(ramp[min(int(v * len(ramp)), len(ramp) - 1)] * 2 for v in row)
+        for row in image.squeeze(0).tolist()
+    )
+
+
+def make_probe(sample: torch.Tensor, label: int, depth: int):  # type: ignore[no-untyped-def]
+    """The lab's probe: feature maps, gradient norms and the prediction for `sample`."""
+    names = layer_names(depth)
+
+    @torch.no_grad()
+    def probe(ctx: ProbeContext) -> list[dict[str, Any]]:
+        model = ctx.model
+        assert isinstance(model, FeatureNet)
+        x = sample.to(ctx.device)
+        maps = model.features(x)
+        logits = model.fc(maps[-1].mean(dim=(2, 3)))
+        out = []
+        for name, m in zip(names, maps, strict=True):
+            grid, extra = mosaic(m[0].float().cpu())
+            title = {"ko": f"{name}의 특징 맵", "en": f"{name} feature maps"}
+            out.append(probes.heatmap(f"features/{name}", title, grid, value_range=(0, 1), **extra))
+        grads = [_grad_norm(layer) for layer in model.layers] + [_grad_norm(model.fc)]
+        if all(g is not None for g in grads):
+            title = {"ko": "층별 경사 노름", "en": "gradient norm per layer"}
+            values = [float(g) for g in grads if g is not None]
+            out.append(probes.bars("gradients", title, names + ["fc"], values, "||dL/dW||"))
+        p = torch.softmax(logits.float(), dim=1)[0]
+        pred = int(p.argmax())
+        title = {"ko": "표시 샘플", "en": "display sample"}
+        output = f"predicted {pred} (p={float(p[pred]):.2f}); true {label}"
+        out.append(probes.text("sample", title, ascii_digit(sample[0].cpu()), output))
+        return out
+
+    return probe
+
+
+def _grad_norm(module: nn.Module) -> float | None:
+    grads = [p.grad for p in module.parameters() if p.grad is not None]
+    if not grads:
+        return None
+    return float(torch.linalg.vector_norm(torch.stack([g.float().norm() for g in grads])))
+
+
+def make_finish(init_state: dict[str, Any], config: FeatureNetConfig, data: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """After training: selectivity per layer, trained vs untrained, as metrics and probes."""
+    names = layer_names(config.depth)
+
+    def finish(ctx: ProbeContext) -> tuple[dict[str, float], list[dict[str, Any]]]:
+        model = ctx.model
+        assert isinstance(model, FeatureNet)
+        untrained = FeatureNet(config).to(ctx.device)
+        untrained.load_state_dict(init_state)
+        xtr, ytr, xte, yte = data["train_x"], data["train_y"], data["test_x"], data["test_y"]
+        trained_te, trained_tr = pooled_features(model, xte), pooled_features(model, xtr)
+        init_te = pooled_features(untrained, xte)
+        metrics: dict[str, float] = {}
+        rows, events = [], []
+        for k, name in enumerate(names):
+            means = class_means(trained_te[k], yte, config.classes)
+            si = selectivity(means)
+            si0 = selectivity(class_means(init_te[k], yte, config.classes))
+            nm = nearest_mean_accuracy((trained_tr[k], ytr), (trained_te[k], yte))
+            metrics[f"selectivity_{name}"] = si
+            metrics[f"selectivity_init_{name}"] = si0
+            metrics[f"nearest_mean_acc_{name}"] = nm
+            size = data["map_sizes"][k]
+            rows.append([name, means.shape[1], f"{size}x{size}", si0, si, nm])
+            if k in (0, len(names) - 1):
+                response = means.T.cpu()  # (C, classes)
+                response = response / response.amax(1, keepdim=True).clamp_min(1e-12)
+                title = {
+                    "ko": f"{name} 채널별 숫자 반응 (행마다 최댓값=1)",
+                    "en": f"{name}: each channel's response per digit (row max = 1)",
+                }
+                events.append(
+                    probes.heatmap(
+                        f"class_response/{name}",
+                        title,
+                        response,
+                        rows=[f"ch{c}" for c in range(response.shape[0])],
+                        cols=[str(d) for d in range(config.classes)],
+                        value_range=(0, 1),
+                    )
+                )
+        title = {"ko": "층별 클래스 선택성", "en": "class selectivity per layer"}
+        columns = [
+            "layer",
+            "channels",
+            "map",
+            "selectivity (untrained)",
+            "selectivity",
+            "nearest-mean acc",
+        ]
+        events.insert(0, probes.table("selectivity", title, columns, rows))
+        return metrics, events
+
+    return finish
+
+
+# --- the lab interface --------------------------------------------------------------------
+
+
+def setup(arm: str, params: dict[str, Any], device: torch.device, seed: int) -> ArmSetup:
+    """Model, data and optimiser for the single arm `cnn` (the caller has seeded torch)."""
+    config = FeatureNetConfig(width=int(params["width"]), depth=int(params["depth"]))
+    model = FeatureNet(config).to(device)
+    init_state = copy.deepcopy(model.state_dict())
+    xtr, ytr, xte, yte = (t.to(device) for t in digits_split())
+    epochs, batch = int(params["epochs"]), int(params["batch_size"])
+    lr = float(params["lr"])
+    if params["optimizer"] == "adam":
+        optimizer: torch.optim.Optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    else:
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=1e-4)
+    steps = epochs * math.ceil(len(xtr) / batch)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps)
+    shown = int(torch.nonzero(yte == DISPLAY_DIGIT)[0])
+    sample = xte[shown : shown + 1]
+    sizes = [8 if k < 2 else 8 // 2 ** (k - 1) for k in range(config.depth)]
+    data = {"train_x": xtr, "train_y": ytr, "test_x": xte, "test_y": yte, "map_sizes": sizes}
+    return ArmSetup(
+        model=model,
+        train=(xtr, ytr),
+        test=(xte, yte),
+        optimizer=optimizer,
+        epochs=epochs,
+        batch_size=batch,
+        scheduler=scheduler,
+        clip=float(params["clip"]) or None,
+        probes_per_epoch=1,  # an epoch is ~23 steps (0.1 s): once is plenty to watch
+        probe=make_probe(sample, DISPLAY_DIGIT, config.depth),
+        finish=make_finish(init_state, config, data),
+    )
+
+
+def verdict(arms: dict[str, dict[str, float]], params: dict[str, Any]) -> dict[str, Any]:
+    """Shown when the net classifies well and its last layer is far more class-selective."""
+    m = arms["cnn"]
+    names = layer_names(int(params["depth"]))
+    first, last = names[0], names[-1]
+    acc = m.get("test_acc", 0.0)
+    si_first, si_last = m[f"selectivity_{first}"], m[f"selectivity_{last}"]
+    si0_last = m[f"selectivity_init_{last}"]
+    accurate = acc >= MIN_ACCURACY
+    selective = si_last >= MIN_SELECTIVITY_RATIO * si_first
+    numbers_en = (
+        f"test accuracy {acc:.3f}; class selectivity {first} {si_first:.2f} -> "
+        f"{last} {si_last:.2f} (untrained {last}: {si0_last:.2f})"
+    )
+    numbers_ko = (
+        f"테스트 정확도 {acc:.3f}; 클래스 선택성 {first} {si_first:.2f} -> "
+        f"{last} {si_last:.2f} (훈련 전 {last}: {si0_last:.2f})"
+    )
+    if accurate and selective:
+        en = (
+            f"Shown: {numbers_en}. The first layer's channels fire for strokes shared by many "
+            f"digits; the last layer's channels each answer mostly to one digit."
+        )
+        ko = (
+            f"확인됨: {numbers_ko}. 첫 층의 채널은 여러 숫자에 공통인 획에 반응하고, "
+            f"마지막 층의 채널은 대개 한 숫자에만 반응합니다."
+        )
+    elif not accurate:
+        en = (
+            f"Not shown: {numbers_en}. The net did not learn the task well enough "
+            f"(needs >= {MIN_ACCURACY:.2f}); train longer or change the learning rate."
+        )
+        ko = (
+            f"확인되지 않음: {numbers_ko}. 과제를 충분히 배우지 못했습니다 "
+            f"({MIN_ACCURACY:.2f} 이상 필요). 더 오래 훈련하거나 학습률을 바꿔 보세요."
+        )
+    else:
+        en = (
+            f"Not shown: {numbers_en}. The last layer is not at least "
+            f"{MIN_SELECTIVITY_RATIO:g}x as class-selective as the first."
+        )
+        ko = (
+            f"확인되지 않음: {numbers_ko}. 마지막 층의 선택성이 첫 층의 "
+            f"{MIN_SELECTIVITY_RATIO:g}배에 미치지 못합니다."
+        )
+    return {"shown": accurate and selective, "evidence": {"ko": ko, "en": en}}
