@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from tui import __version__
+from tui import __version__, labargs
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # the command ran and found a problem (e.g. content check failed)
@@ -90,12 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="a lecture folder, a folder of lectures, or one .toml file (default: the bundled course)",
     )
-    try:
-        from tui import labcli
-    except ImportError:  # the engine's headless commands are optional until they exist
-        labcli = None  # type: ignore[assignment]
-    if labcli is not None:
-        labcli.register(sub)
+    labargs.register(sub)
     return parser
 
 
@@ -110,7 +105,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_check(args.path or args.content, lang=lang)
     if args.command in ("lab", "runs"):
-        return int(args.handler(args, data_dir=data_dir, lang=lang))
+        from tui import labcli
+
+        handler = getattr(labcli, args.handler)
+        return int(handler(args, data_dir=data_dir, lang=lang))
 
     if args.command == "exam" and args.questions < 1:
         parser.error(f"--questions must be at least 1, got {args.questions}")

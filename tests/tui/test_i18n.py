@@ -12,7 +12,11 @@ from tui.app import START_SCREENS
 from tui.i18n import STRINGS, percent, tr
 
 TUI = Path(__file__).resolve().parents[2] / "tui"
-SOURCES = [p for p in TUI.rglob("*.py") if p.name not in ("cli.py", "contentcli.py", "labcli.py")]
+SOURCES = [
+    p
+    for p in TUI.rglob("*.py")
+    if p.name not in ("cli.py", "contentcli.py", "labcli.py", "labargs.py")
+]
 
 
 def placeholders(text: str) -> set[str]:

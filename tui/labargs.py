@@ -1,0 +1,67 @@
+"""The arguments of `dlearn lab ...` and `dlearn runs ...`, without their weight.
+
+Every `dlearn` start builds this parser, so it imports nothing but argparse: each leaf names
+its handler in `tui.labcli` (rich, the run reader) as a string, and `tui.cli` imports that
+module only when a lab or runs command is really run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add the `lab` and `runs` commands to `dlearn`'s subparsers."""
+    lab = sub.add_parser("lab", help="list and run the PyTorch labs headless")
+    lab_sub = lab.add_subparsers(dest="lab_command", metavar="ACTION", required=True)
+    p = lab_sub.add_parser("list", help="the labs, their claims, parameters and presets")
+    p.add_argument("--json", action="store_true", help="print the catalogue as JSON")
+    p.set_defaults(handler="cmd_lab_list")
+
+    p = lab_sub.add_parser("run", help="run a lab (in a detached process) and follow it")
+    p.add_argument("lab", help="lab id (see `dlearn lab list`)")
+    p.add_argument("--preset", default="quick", help="quick (2-core CPU) or full (GPU)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter, e.g. --set lr=0.05 (repeatable)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N or mps")
+    _follow_flags(p)
+    p.add_argument("--dir", type=Path, default=None, help="run directory (default: a new one)")
+    p.set_defaults(handler="cmd_lab_run")
+
+    p = lab_sub.add_parser("resume", help="continue a cancelled or interrupted run")
+    p.add_argument("run", help="run directory or name (see `dlearn runs list`)")
+    _follow_flags(p)
+    p.set_defaults(handler="cmd_lab_resume")
+
+    runs = sub.add_parser("runs", help="list, follow, compare and export lab runs")
+    runs_sub = runs.add_subparsers(dest="runs_command", metavar="ACTION", required=True)
+    p = runs_sub.add_parser("list", help="every run with its status")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(handler="cmd_runs_list")
+    p = runs_sub.add_parser("show", help="show a run; follow it to the end if it is running")
+    p.add_argument("run", nargs="?", default=None, help="run directory or name (default: newest)")
+    p.add_argument("--json", action="store_true", help="print its events as JSON lines")
+    p.set_defaults(handler="cmd_runs_show")
+    p = runs_sub.add_parser("compare", help="runs' parameters and metrics side by side")
+    p.add_argument("runs", nargs="+", help="run directories or names")
+    p.set_defaults(handler="cmd_runs_compare")
+    p = runs_sub.add_parser("export", help="write a run's steps and metrics as CSV or JSON")
+    p.add_argument("run", help="run directory or name")
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="csv (default)")
+    p.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
+    p.set_defaults(handler="cmd_runs_export")
+
+
+def _follow_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the event stream as JSON lines")
+    p.add_argument(
+        "--detach", action="store_true", help="start in the background, print the run directory"
+    )
