@@ -14,5 +14,9 @@ types:
 test:
 	$(PY) -m pytest -q
 
+# Benchmarks print figures; they are not tests. The lab benches (bench/*_quick.py) take
+# minutes each: run them one at a time on a quiet machine.
 bench:
 	$(PY) bench/startup.py
+	$(PY) bench/engine_startup.py
+	$(PY) bench/engine_throughput.py
