@@ -175,7 +175,7 @@ FEATURES = Lab(
     },
     arms=("cnn",),
     module="engine.labs.features",
-    section="layers-and-features",
+    section="layers-features",
 )
 
 
