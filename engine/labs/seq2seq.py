@@ -1,0 +1,565 @@
+"""Lab `seq2seq` — the context-vector bottleneck and attention (문맥 벡터의 병목과 어텐션).
+
+The lecture's claim: an encoder-decoder squeezes its whole input into one context vector, so
+long inputs lose their beginning; attention rebuilds the context at every decoder step as a
+weighted average of the encoder states and keeps long inputs translatable.
+
+Arms, trained one after another on the same pairs with the same sizes and budget: `none`
+(GRU encoder-decoder, one fixed context) and `dot` and/or `additive` (the same with attention;
+`engine/seq2seq.py`). The task is `engine/translation.py`: Korean digits read aloud, number
+words <-> digits and dates -> ISO, inputs 1 to `max_len` characters.
+
+Probes: the display sample's attention matrix (output characters x input characters) as
+training goes; exact match by input-length bucket for every arm (series); sample
+translations (text). At the end, a table of the buckets per arm.
+
+Verdict (exact match on the whole test set, per input-length bucket, buckets with at least
+MIN_BUCKET examples): the bottleneck *showed* when the no-attention model, which translates
+short inputs (>= LEARNED on the shortest bucket), loses at least FALL of it on the longest;
+attention *fixed* it when every attention arm keeps >= HIGH on the longest bucket and beats
+the no-attention model there by at least FALL.
+
+The `quick` preset (2-core CPU, torch 2.13): mixed task, 20k pairs, max_len 30, E32/H128,
+batch 128, Adam 3e-3 one-cycle, clip 1, 8 epochs, none vs dot. Results per seed: see
+bench/seq2seq_quick.py and the lead's notes.
+
+After training, `translate(run_dir, text)` (or `python -m engine.labs.seq2seq RUN_DIR TEXT`)
+translates a student's own input with the run's weights and returns its attention map.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from engine import probes
+from engine.loop import ArmSetup, ProbeContext
+from engine.seq2seq import Seq2Seq, Seq2SeqConfig, pack, sequence_loss
+from engine.translation import (
+    KINDS,
+    Batch,
+    Pair,
+    Vocab,
+    bucket_edges,
+    bucket_label,
+    generate,
+    split,
+    target_len,
+    tensorize,
+)
+
+TEST_FRACTION = 0.1
+PROBE_EXAMPLES = 400  # test pairs decoded by the in-training probe (the finish uses all)
+MIN_BUCKET = 20  # a bucket with fewer test pairs is not judged
+LEARNED = 0.8  # the no-attention model must translate short inputs this well to be judged
+FALL = 0.3  # how much exact match must drop (no attention) / be kept above it (attention)
+HIGH = 0.6  # exact match attention must keep on the longest bucket
+SAMPLES = 6  # sample translations shown
+KIND_NAMES = KINDS
+ARM_LABELS = {
+    "none": "GRU, no attention",
+    "dot": "GRU + dot attention",
+    "additive": "GRU + additive attention",
+    "gru": "GRU seq2seq",
+    "transformer": "Transformer",
+}
+
+
+def arms(params: dict[str, Any]) -> list[str]:
+    """The arms of this run: `none`, then the attention(s) asked for."""
+    kind = params["attention"]
+    return ["none", *(("dot", "additive") if kind == "both" else (kind,))]
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+class TaskData:
+    """The pairs of one run, split and padded, on the CPU."""
+
+    def __init__(self, task: str, examples: int, max_len: int) -> None:
+        self.vocab = Vocab()
+        self.max_len, self.tgt_len = max_len, target_len(max_len)
+        self.train_pairs, self.test_pairs = split(generate(task, examples, max_len), TEST_FRACTION)
+        self.train = tensorize(self.train_pairs, self.vocab, max_len, self.tgt_len)
+        self.test = tensorize(self.test_pairs, self.vocab, max_len, self.tgt_len)
+        self.edges = bucket_edges(max_len)
+        self.display = display_index(self.test_pairs)
+        self.probe_index = spread(len(self.test_pairs), PROBE_EXAMPLES)
+
+    def tensors(self, batch: Batch, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+        return pack(batch.src, batch.tgt_in).to(device), batch.tgt_out.to(device)
+
+
+@lru_cache(maxsize=2)
+def task_data(task: str, examples: int, max_len: int) -> TaskData:
+    """Generated once per process and shared by the arms (the split never depends on seed)."""
+    return TaskData(task, examples, max_len)
+
+
+def display_index(pairs: list[Pair]) -> int:
+    """The display sample: a read-aloud digit string of 12-16 characters if there is one
+    (its alignment is a clean diagonal), else a date, else the first pair."""
+    for want in ("digits", "dates"):
+        for i, p in enumerate(pairs):
+            if p.kind == want and (want != "digits" or 12 <= len(p.source) <= 16):
+                return i
+    return 0
+
+
+def spread(n: int, k: int) -> torch.Tensor:
+    """k indices evenly spread over range(n) (all of them if n <= k)."""
+    return torch.linspace(0, n - 1, min(n, k)).round().long() if n else torch.zeros(0).long()
+
+
+# --- decoding and scoring -----------------------------------------------------------------
+
+
+@torch.no_grad()
+def translate_ids(
+    model: nn.Module, src: torch.Tensor, max_steps: int, batch: int = 500
+) -> list[list[int]]:
+    """Greedy translations of src (N, S) as id lists, in batches."""
+    out: list[list[int]] = []
+    for i in range(0, len(src), batch):
+        result = model.greedy(src[i : i + batch], max_steps)  # type: ignore[operator]
+        ids = result[0] if isinstance(result, tuple) else result
+        out += ids.tolist()
+    return out
+
+
+def exact_by_bucket(
+    predictions: list[str], pairs: list[Pair], edges: list[tuple[int, int]]
+) -> dict[str, tuple[float, int]]:
+    """Exact match per input-length bucket: label -> (accuracy, number of pairs)."""
+    out: dict[str, tuple[float, int]] = {}
+    for lo, hi in edges:
+        hits = [
+            p == q.target
+            for p, q in zip(predictions, pairs, strict=True)
+            if lo <= len(q.source) <= hi
+        ]
+        out[bucket_label((lo, hi))] = (sum(hits) / len(hits) if hits else math.nan, len(hits))
+    return out
+
+
+def score(model: nn.Module, data: TaskData, index: torch.Tensor | None, device: torch.device):  # type: ignore[no-untyped-def]
+    """(predictions, pairs, exact match per bucket) on the test pairs at `index` (None: all)."""
+    pairs = data.test_pairs if index is None else [data.test_pairs[i] for i in index.tolist()]
+    src = data.test.src if index is None else data.test.src[index]
+    ids = translate_ids(model, src.to(device), data.tgt_len + 1)
+    predictions = [data.vocab.decode(row) for row in ids]
+    return predictions, pairs, exact_by_bucket(predictions, pairs, data.edges)
+
+
+def bucket_x(label: str) -> float:
+    """A bucket's x on the accuracy-by-length chart: its upper edge."""
+    return float(label.split("-")[1])
+
+
+CURVES: dict[str, tuple[list[float], list[float]]] = {}  # arm label -> (length, exact match)
+FINALS: dict[str, dict[str, tuple[float, int]]] = {}  # arm -> final buckets
+
+
+def length_series(name: str = "accuracy_by_length") -> dict[str, Any]:
+    title = {"ko": "입력 길이별 정확 일치율", "en": "exact match by input length"}
+    return probes.series(name, title, CURVES, "input length (bucket upper edge)", "exact match")
+
+
+def record_curve(label: str, buckets: dict[str, tuple[float, int]]) -> None:
+    xs = [bucket_x(k) for k, (acc, n) in buckets.items() if n]
+    ys = [acc for acc, n in buckets.values() if n]
+    CURVES[label] = (xs, ys)
+
+
+def samples_text(predictions: list[str], pairs: list[Pair], k: int = SAMPLES) -> dict[str, Any]:
+    """k sample translations, short to long, marked right or wrong."""
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].source))
+    pick = [order[round(j * (len(order) - 1) / max(k - 1, 1))] for j in range(k)] if order else []
+    lines_in = [pairs[i].source for i in pick]
+    lines_out = [
+        f"{predictions[i]}  {'✓' if predictions[i] == pairs[i].target else '✗ (' + pairs[i].target + ')'}"
+        for i in pick
+    ]
+    title = {"ko": "번역 예시", "en": "sample translations"}
+    return probes.text("samples", title, "\n".join(lines_in), "\n".join(lines_out))
+
+
+@torch.no_grad()
+def attention_heatmap(
+    model: Seq2Seq,
+    vocab: Vocab,
+    source: str,
+    tgt_len: int,
+    device: torch.device,
+    title_prefix: str = "",
+) -> tuple[dict[str, Any] | None, str]:
+    """The decoder's attention over `source` while translating it greedily: (probe, output)."""
+    src = torch.tensor([vocab.encode(source)], device=device)
+    ids, weights = model.greedy(src, tgt_len + 1)
+    output = vocab.decode(ids[0].tolist())
+    if weights is None:
+        return None, output
+    steps = ids.shape[1]  # the output characters, then <eos> if it was reached
+    rows = vocab.tokens(output) + ["<eos>"] * (steps - len(output))
+    title = {
+        "ko": f"{title_prefix}어텐션: 출력 글자(행)가 본 입력 글자(열)",
+        "en": f"{title_prefix}attention: output characters (rows) over input characters (columns)",
+    }
+    probe = probes.heatmap(
+        "attention", title, weights[0].float().cpu(), rows, vocab.tokens(source), (0.0, 1.0)
+    )
+    return probe, output
+
+
+# --- the lab interface --------------------------------------------------------------------
+
+
+def make_probe(label: str, data: TaskData):  # type: ignore[no-untyped-def]
+    """During training: the display sample's attention, accuracy by length, samples."""
+    source = data.test_pairs[data.display].source
+
+    def probe(ctx: ProbeContext) -> list[dict[str, Any]]:
+        model = ctx.model
+        out: list[dict[str, Any]] = []
+        if isinstance(model, Seq2Seq):
+            heatmap, _ = attention_heatmap(
+                model, data.vocab, source, data.tgt_len, ctx.device, f"{label}: "
+            )
+            if heatmap is not None:
+                out.append(heatmap)
+        if ctx.step == 0:
+            return out  # an untrained net's accuracy is 0 everywhere: skip the decoding
+        predictions, pairs, buckets = score(model, data, data.probe_index, ctx.device)
+        record_curve(label, buckets)
+        out.append(length_series())
+        out.append(samples_text(predictions, pairs))
+        return out
+
+    return probe
+
+
+def bucket_metrics(buckets: dict[str, tuple[float, int]]) -> dict[str, float]:
+    """Flat metrics: exact_1-5, ..., and n_1-5, ... (the summary holds plain numbers)."""
+    out: dict[str, float] = {}
+    for label, (acc, n) in buckets.items():
+        out[f"exact_{label}"] = acc
+        out[f"n_{label}"] = float(n)
+    return out
+
+
+def results_table() -> dict[str, Any]:
+    labels = list(next(iter(FINALS.values()))) if FINALS else []
+    columns = ["model", *labels]
+    rows = [
+        [arm, *(round(b[k][0], 3) if b[k][1] else "-" for k in labels)] for arm, b in FINALS.items()
+    ]
+    title = {
+        "ko": "입력 길이별 정확 일치율 (시험 세트 전체)",
+        "en": "exact match by input length (whole test set)",
+    }
+    return probes.table("results", title, columns, rows)
+
+
+def make_finish(label: str, data: TaskData, started: list[float]):  # type: ignore[no-untyped-def]
+    """After training: exact match on the whole test set, per bucket and per kind."""
+
+    def finish(ctx: ProbeContext) -> tuple[dict[str, float], list[dict[str, Any]]]:
+        predictions, pairs, buckets = score(ctx.model, data, None, ctx.device)
+        FINALS[label] = buckets
+        record_curve(label, buckets)
+        hits = [p == q.target for p, q in zip(predictions, pairs, strict=True)]
+        metrics = {"exact": sum(hits) / len(hits), **bucket_metrics(buckets)}
+        for kind in sorted({q.kind for q in pairs}):
+            mine = [h for h, q in zip(hits, pairs, strict=True) if q.kind == kind]
+            metrics[f"exact_{kind}"] = sum(mine) / len(mine)
+        metrics["wall_s"] = time.perf_counter() - started[0]
+        events = [length_series(), results_table(), samples_text(predictions, pairs)]
+        return metrics, events
+
+    return finish
+
+
+def build_model(arm: str, params: dict[str, Any], vocab: int, src_len: int) -> Seq2Seq:
+    """The model of one arm (also used to reload a run's weights for `translate`)."""
+    if int(params["hidden"]) % 2:
+        raise ValueError(f"hidden must be even (two directions of H/2), got {params['hidden']}")
+    config = Seq2SeqConfig(vocab, src_len, int(params["embed"]), int(params["hidden"]), arm)
+    return Seq2Seq(config)
+
+
+def optimiser(model: nn.Module, params: dict[str, Any], steps: int):  # type: ignore[no-untyped-def]
+    lr = float(params["lr"])
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps)
+    return optimizer, scheduler
+
+
+def setup(arm: str, params: dict[str, Any], device: torch.device, seed: int) -> ArmSetup:
+    """Model, data and optimiser of one arm (the caller has seeded torch with `seed`)."""
+    if arm == "none":  # a new experiment in this process
+        CURVES.clear()
+        FINALS.clear()
+    started = [time.perf_counter()]
+    data = task_data(str(params["task"]), int(params["examples"]), int(params["max_len"]))
+    try:
+        model = build_model(arm, params, len(data.vocab), data.max_len).to(device)
+    except ValueError as exc:
+        from engine.run import RunError
+
+        raise RunError(
+            f"{exc} (--set hidden=...)", f"hidden은 짝수여야 합니다: {params['hidden']}"
+        ) from None
+    epochs, batch = int(params["epochs"]), int(params["batch_size"])
+    optimizer, scheduler = optimiser(
+        model, params, epochs * math.ceil(len(data.train_pairs) / batch)
+    )
+    return ArmSetup(
+        model=model,
+        train=data.tensors(data.train, device),
+        test=data.tensors(data.test, device),
+        optimizer=optimizer,
+        epochs=epochs,
+        batch_size=batch,
+        scheduler=scheduler,
+        loss_fn=sequence_loss,
+        classify=False,
+        clip=float(params["clip"]) or None,
+        probes_per_epoch=1,
+        probe=make_probe(ARM_LABELS[arm], data),
+        finish=make_finish(ARM_LABELS[arm], data, started),
+    )
+
+
+def buckets_of(metrics: dict[str, float]) -> dict[str, tuple[float, int]]:
+    """Back from flat metrics to label -> (accuracy, n), in length order."""
+    labels = [k.removeprefix("exact_") for k in metrics if k.startswith("exact_") and "-" in k]
+    labels.sort(key=bucket_x)
+    return {k: (metrics[f"exact_{k}"], int(metrics.get(f"n_{k}", 0))) for k in labels}
+
+
+def judged(buckets: dict[str, tuple[float, int]]) -> list[str]:
+    return [k for k, (acc, n) in buckets.items() if n >= MIN_BUCKET and math.isfinite(acc)]
+
+
+def fmt_buckets(buckets: dict[str, tuple[float, int]], labels: list[str]) -> str:
+    return " / ".join(f"{buckets[k][0]:.2f}" for k in labels)
+
+
+def verdict(arms: dict[str, dict[str, float]], params: dict[str, Any]) -> dict[str, Any]:
+    """Did the no-attention model lose long inputs, and did attention keep them?"""
+    return judge({arm: buckets_of(m) for arm, m in arms.items()})
+
+
+def judge(results: dict[str, dict[str, tuple[float, int]]]) -> dict[str, Any]:
+    """The verdict from each arm's exact match per bucket (separate from training, for tests)."""
+    base = results["none"]
+    labels = judged(base)
+    attention = [a for a in results if a != "none"]
+    if len(labels) < 2 or not attention:
+        msg_en = "Too few test pairs per length bucket (or no attention arm) to judge."
+        msg_ko = "길이 구간마다 시험 예문이 너무 적어(또는 어텐션 모델이 없어) 판정할 수 없습니다."
+        evidence = {"ko": "확인되지 않음. " + msg_ko, "en": "Not shown. " + msg_en}
+        return {"shown": False, "evidence": evidence}
+    first, last = labels[0], labels[-1]
+    learned = base[first][0] >= LEARNED
+    fell = base[first][0] - base[last][0] >= FALL
+    kept = {
+        a: results[a][last][0] >= HIGH and results[a][last][0] - base[last][0] >= FALL
+        for a in attention
+    }
+    en = [f"Exact match by input length ({' / '.join(labels)}):"]
+    ko = [f"입력 길이별 정확 일치율 ({' / '.join(labels)}):"]
+    for arm, buckets in results.items():
+        en.append(f"{ARM_LABELS.get(arm, arm)} {fmt_buckets(buckets, labels)};")
+        ko.append(f"{ARM_LABELS.get(arm, arm)} {fmt_buckets(buckets, labels)};")
+    if not learned:
+        en.append(
+            f"Without attention the model did not even learn short inputs "
+            f"({base[first][0]:.2f} < {LEARNED} on {first}); train longer (--set epochs=...)."
+        )
+        ko.append(
+            f"어텐션 없는 모델이 짧은 입력도 배우지 못했습니다 "
+            f"({first}에서 {base[first][0]:.2f} < {LEARNED}). 더 오래 훈련하세요 (--set epochs=...)."
+        )
+    else:
+        if fell:
+            en.append(
+                f"Without attention, exact match falls from {base[first][0]:.2f} on the shortest "
+                f"inputs to {base[last][0]:.2f} on the longest: one context vector cannot carry them."
+            )
+            ko.append(
+                f"어텐션이 없으면 정확 일치율이 가장 짧은 입력의 {base[first][0]:.2f}에서 가장 긴 "
+                f"입력의 {base[last][0]:.2f}로 떨어집니다: 문맥 벡터 하나에 다 담지 못합니다."
+            )
+        else:
+            en.append(
+                f"Without attention, exact match did not fall by {FALL} from shortest to longest "
+                f"inputs; try a larger max_len or a smaller hidden size."
+            )
+            ko.append(
+                f"어텐션이 없어도 정확 일치율이 {FALL}만큼 떨어지지 않았습니다. max_len을 키우거나 "
+                f"hidden을 줄여 보세요."
+            )
+        for arm in attention:
+            acc = results[arm][last][0]
+            if kept[arm]:
+                en.append(f"With {arm} attention it stays at {acc:.2f} on the longest inputs.")
+                ko.append(f"{arm} 어텐션을 쓰면 가장 긴 입력에서도 {acc:.2f}를 유지합니다.")
+            else:
+                en.append(
+                    f"With {arm} attention it reaches only {acc:.2f} on the longest inputs "
+                    f"(needs >= {HIGH} and {FALL} above no attention); train longer."
+                )
+                ko.append(
+                    f"{arm} 어텐션으로도 가장 긴 입력에서 {acc:.2f}에 그칩니다 "
+                    f"({HIGH} 이상, 그리고 어텐션 없는 모델보다 {FALL} 이상 높아야 함). 더 오래 훈련하세요."
+                )
+    shown = learned and fell and all(kept.values())
+    prefix_en, prefix_ko = ("Shown. ", "확인됨. ") if shown else ("Not shown. ", "확인되지 않음. ")
+    return {
+        "shown": shown,
+        "bottleneck": learned and fell,
+        "attention_fix": all(kept.values()),
+        "evidence": {"ko": prefix_ko + " ".join(ko), "en": prefix_en + " ".join(en)},
+    }
+
+
+# --- after training: the student's own input ------------------------------------------------
+
+
+class TranslateError(ValueError):
+    """Input or run directory `translate` cannot use, with a message in both languages."""
+
+    def __init__(self, en: str, ko: str) -> None:
+        super().__init__(en)
+        self.en, self.ko = en, ko
+
+
+def load_weights(run_dir: Path, arm: str) -> dict[str, torch.Tensor]:
+    """The arm's trained weights from `checkpoint.pt` (loaded with weights_only=True).
+
+    A finished arm's weights are under "models"; the arm in progress (a cancelled run) is
+    under "arm".
+    """
+    from engine.checkpoint import load
+
+    path = run_dir / "checkpoint.pt"
+    if not path.exists():
+        raise TranslateError(
+            f"{run_dir} has no checkpoint.pt: the run has no saved weights yet",
+            f"{run_dir}에 checkpoint.pt가 없습니다: 저장된 가중치가 아직 없습니다",
+        )
+    state = load(path)
+    models = state.get("models") or {}
+    if arm in models:
+        return models[arm]
+    current = state.get("arm")
+    arms_done = list(state.get("completed") or {})
+    if current is not None and arm not in arms_done and "model" in current:
+        return current["model"]
+    raise TranslateError(
+        f"checkpoint.pt holds no weights for arm '{arm}' (saved: {', '.join(models) or 'none'})",
+        f"checkpoint.pt에 '{arm}'의 가중치가 없습니다 (저장된 것: {', '.join(models) or '없음'})",
+    )
+
+
+def translate(run_dir: Path | str, text: str, arm: str | None = None) -> dict[str, Any]:
+    """Translate `text` with a run's trained model: {"output", "attention" (heatmap probe or
+    None), "arm", "lab", "input"}. Raises TranslateError with a message saying what to do."""
+    from engine.rundir import read_json
+
+    run_dir = Path(run_dir)
+    spec, problem = read_json(run_dir / "spec.json")
+    if not isinstance(spec, dict) or spec.get("lab") not in ("seq2seq", "transformer"):
+        raise TranslateError(
+            f"{run_dir} is not a seq2seq or transformer run ({problem or 'spec.json: other lab'})",
+            f"{run_dir}는 seq2seq나 transformer 실습의 실행이 아닙니다",
+        )
+    params, lab = spec["params"], spec["lab"]
+    arm = arm or ("transformer" if lab == "transformer" else arms(params)[-1])
+    vocab, max_len = Vocab(), int(params["max_len"])
+    text = text.strip()
+    unknown = vocab.unknown(text)
+    if not text or unknown or len(text) > max_len:
+        what = (
+            f"unknown characters {' '.join(unknown)!r}"
+            if unknown
+            else "empty input"
+            if not text
+            else f"{len(text)} characters (at most {max_len})"
+        )
+        raise TranslateError(
+            f"cannot translate: {what}. Type Korean digits or number words (삼일사, 이만 오천), "
+            f"digits (25000) or a date (2024년 3월 5일, March 5, 2024)",
+            f"번역할 수 없습니다: {what}. 한글 숫자나 수사(삼일사, 이만 오천), 숫자(25000), "
+            f"날짜(2024년 3월 5일, March 5, 2024)를 입력하세요",
+        )
+    if lab == "transformer" and arm == "transformer":
+        from engine.labs.transformer import build_transformer, cross_attention_heatmap
+
+        transformer = build_transformer(params, len(vocab), max_len)
+        transformer.load_state_dict(load_weights(run_dir, arm))
+        transformer.eval()
+        heatmap: dict[str, Any] | None
+        heatmap, output = cross_attention_heatmap(transformer, vocab, text, target_len(max_len))
+    else:
+        kind = params.get("recurrent", "dot") if arm == "gru" else arm
+        model = build_model(kind, params, len(vocab), max_len)
+        model.load_state_dict(load_weights(run_dir, arm))
+        model.eval()
+        cpu = torch.device("cpu")
+        heatmap, output = attention_heatmap(model, vocab, text, target_len(max_len), cpu)
+    return {"lab": lab, "arm": arm, "input": text, "output": output, "attention": heatmap}
+
+
+def shade(heatmap: dict[str, Any]) -> str:
+    """A heatmap probe as text: one row per output character, darker = more attention."""
+    ramp = " .:-=+*#%@"
+    data = heatmap["data"]
+    width = max(len(r) for r in data["rows"]) if data["rows"] else 1
+    lines = [" " * (width + 1) + "".join(c[:1] for c in data["cols"])]
+    for label, row in zip(data["rows"], data["matrix"], strict=False):
+        cells = "".join(ramp[min(int((v or 0) * len(ramp)), len(ramp) - 1)] for v in row)
+        lines.append(f"{label:>{width}} {cells}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m engine.labs.seq2seq RUN_DIR TEXT [--arm ARM] [--json]`."""
+    import argparse
+    import json
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m engine.labs.seq2seq", description=translate.__doc__
+    )
+    parser.add_argument(
+        "run_dir", type=Path, help="a finished seq2seq or transformer run directory"
+    )
+    parser.add_argument("text", help="what to translate, e.g. 삼일사일오 or '이만 오천'")
+    parser.add_argument("--arm", help="which trained model (default: the attention one)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args(argv)
+    try:
+        result = translate(args.run_dir, args.text, args.arm)
+    except TranslateError as exc:
+        print(f"dlearn: {exc.en}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"{result['input']} -> {result['output']}  ({result['arm']})")
+        if result["attention"] is not None:
+            print(shade(result["attention"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

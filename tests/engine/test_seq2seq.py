@@ -1,0 +1,145 @@
+"""The GRU encoder-decoder: masks, attention weights, teacher forcing vs stepping, greedy, training."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from engine.seq2seq import (
+    ATTENTIONS,
+    AdditiveAttention,
+    DotAttention,
+    Seq2Seq,
+    Seq2SeqConfig,
+    pack,
+    sequence_loss,
+)
+from engine.translation import BOS, EOS, PAD, Vocab, generate, tensorize
+
+V, S, T = 20, 7, 6
+
+
+def model(kind: str, hidden: int = 16) -> Seq2Seq:
+    torch.manual_seed(0)
+    return Seq2Seq(Seq2SeqConfig(V, S, embed=8, hidden=hidden, attention=kind)).eval()
+
+
+def batch() -> tuple[torch.Tensor, torch.Tensor]:
+    g = torch.Generator().manual_seed(1)
+    src = torch.randint(4, V, (3, S), generator=g)
+    src[0, 4:] = PAD  # lengths 4, 7, 2
+    src[2, 2:] = PAD
+    tgt_in = torch.randint(4, V, (3, T), generator=g)
+    tgt_in[:, 0] = BOS
+    return src, tgt_in
+
+
+@pytest.mark.parametrize("attention", [DotAttention(), AdditiveAttention(6)])
+def test_attention_weights_sum_to_one_and_skip_padding(attention: torch.nn.Module) -> None:
+    torch.manual_seed(0)
+    query, keys = torch.randn(2, 3, 6), torch.randn(2, 5, 6)
+    mask = torch.tensor([[True] * 5, [True, True, False, False, False]])
+    context, weights = attention(query, keys, mask)
+    assert weights.shape == (2, 3, 5) and context.shape == (2, 3, 6)
+    torch.testing.assert_close(weights.sum(-1), torch.ones(2, 3))
+    assert torch.all(weights[1, :, 2:] == 0)
+    torch.testing.assert_close(context, weights @ keys)
+
+
+@pytest.mark.parametrize("kind", ["dot", "additive"])
+def test_decoder_attention_covers_only_the_real_input(kind: str) -> None:
+    net = model(kind)
+    src, tgt_in = batch()
+    with torch.no_grad():
+        net(pack(src, tgt_in))
+    w = net.decoder.attention_weights
+    assert w is not None and w.shape == (3, T, S)
+    torch.testing.assert_close(w.sum(-1), torch.ones(3, T))
+    assert torch.all(w[0, :, 4:] == 0) and torch.all(w[2, :, 2:] == 0)
+
+
+def test_encoder_ignores_padding() -> None:
+    """Packing: the same source with more padding gives the same states and summary."""
+    net = model("dot")
+    src = torch.tensor([[5, 6, 7, PAD, PAD, PAD, PAD]])
+    wide = torch.cat([src, torch.full((1, 3), PAD)], dim=1)
+    states, summary, mask = net.encoder(src)
+    states2, summary2, _ = net.encoder(wide)
+    torch.testing.assert_close(summary, summary2)
+    torch.testing.assert_close(states, states2[:, :S])
+    assert mask.tolist() == [[True] * 3 + [False] * 4]
+    assert torch.all(states[0, 3:] == 0)
+
+
+@pytest.mark.parametrize("kind", ATTENTIONS)
+def test_teacher_forcing_equals_stepping(kind: str) -> None:
+    """The fused training pass and the step-by-step decoder compute the same logits."""
+    net = model(kind)
+    src, tgt_in = batch()
+    with torch.no_grad():
+        logits = net(pack(src, tgt_in))
+        states, summary, mask = net.encoder(src)
+        s = net.decoder.start(summary)
+        for t in range(T):
+            step_logits, s, w = net.decoder.step(tgt_in[:, t], s, states, summary, mask)
+            torch.testing.assert_close(step_logits, logits[:, t], atol=1e-5, rtol=1e-4)
+            assert (w is None) == (kind == "none")
+
+
+@pytest.mark.parametrize("kind", ATTENTIONS)
+def test_greedy_stops_at_end_of_sequence(kind: str) -> None:
+    net = model(kind)
+    src, _ = batch()
+    with torch.no_grad():
+        net.decoder.out.weight.zero_()
+        net.decoder.out.bias.zero_()
+        net.decoder.out.bias[EOS] = 10.0  # every step's best token is <eos>
+    ids, weights = net.greedy(src, max_steps=12)
+    assert ids.tolist() == [[EOS]] * 3
+    if kind != "none":
+        assert weights is not None and weights.shape == (3, 1, S)
+    with torch.no_grad():
+        net.decoder.out.bias[EOS] = -10.0  # never ends: runs to max_steps
+    ids, _ = net.greedy(src, max_steps=12)
+    assert ids.shape == (3, 12) and not (ids == EOS).any()
+
+
+def test_greedy_pads_after_each_sequence_ends() -> None:
+    net = model("dot")
+    src, _ = batch()
+    ids, _ = net.greedy(src, max_steps=20)
+    for row in ids.tolist():
+        if EOS in row:
+            assert all(t == PAD for t in row[row.index(EOS) + 1 :])
+
+
+def test_sequence_loss_ignores_padding() -> None:
+    logits = torch.randn(2, 3, V)
+    targets = torch.tensor([[5, EOS, PAD], [6, 7, EOS]])
+    changed = logits.clone()
+    changed[0, 2] = 100.0  # a padded position: must not matter
+    torch.testing.assert_close(sequence_loss(logits, targets), sequence_loss(changed, targets))
+
+
+def test_unknown_attention_is_refused() -> None:
+    with pytest.raises(ValueError, match="attention must be one of"):
+        Seq2Seq(Seq2SeqConfig(V, S, attention="luong"))
+
+
+@pytest.mark.parametrize("kind", ATTENTIONS)
+def test_each_model_trains_and_its_loss_falls(kind: str) -> None:
+    vocab = Vocab()
+    pairs = generate("digits", 64, 8, seed=3)
+    b = tensorize(pairs, vocab, 8, 9)
+    x, y = pack(b.src, b.tgt_in), b.tgt_out
+    torch.manual_seed(0)
+    net = Seq2Seq(Seq2SeqConfig(len(vocab), 8, embed=16, hidden=32, attention=kind))
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-2)
+    losses = []
+    for _ in range(25):
+        loss = sequence_loss(net(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.6 * losses[0]
