@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from content.scheduler import Scheduler
     from content.store import ProgressStore
 
-START_SCREENS = ("home", "review", "exam", "notes", "progress")
+START_SCREENS = ("home", "review", "exam", "notes", "progress", "labs", "runs")
 SECONDS_PER_QUESTION = 90  # the mock exam's default time limit: 1.5 minutes a question
 COURSE_CACHE = "course.pickle"  # under data_dir/cache
 
@@ -114,6 +114,7 @@ class DlearnApp(App[None]):
         self.now = now
         self.rng = random.Random(seed)
         self.startup_error: str | None = None
+        self.data_dir = data_dir  # progress, runs (data_dir / "runs") and exports
         self.lecture: Lecture | None = None
         self.problems: list[Problem] = []
         self._store: ProgressStore | None = None
@@ -221,6 +222,14 @@ class DlearnApp(App[None]):
             from tui.screens.progress import ProgressScreen
 
             return ProgressScreen()
+        if name == "labs":
+            from tui.screens.labs import LabsScreen
+
+            return LabsScreen(lab_id=section)
+        if name == "runs":
+            from tui.screens.runs import RunsScreen
+
+            return RunsScreen()
         raise ValueError(f"no screen called {name!r}")
 
     async def open_screen(self, name: str, section: str | None = None) -> None:
@@ -292,6 +301,16 @@ class DlearnApp(App[None]):
                     tr("cmd_notes_section", lang, title=section.title.get(lang)),
                     tr("cmd_notes_section_help", lang),
                     partial(self.open_screen, "notes", section.id),
+                    discover=False,
+                )
+        if self.lecture is not None:
+            from engine.catalogue import LABS
+
+            for lab in LABS.values():
+                yield SystemCommand(
+                    tr("cmd_lab", lang, title=lab.title.get(lang, lab.id)),
+                    tr("cmd_lab_help", lang),
+                    partial(self.open_screen, "labs", lab.id),
                     discover=False,
                 )
         yield SystemCommand(

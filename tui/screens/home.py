@@ -30,6 +30,7 @@ class HomeScreen(Screen[None]):
         Binding("e", "app.open('exam')", "exam_key"),
         Binding("n", "open_notes", "notes"),
         Binding("p", "app.open('progress')", "progress"),
+        Binding("l", "open_labs", "labs"),
         Binding("d", "app.exam_date", "exam_date"),
         Binding("q", "app.quit", "quit"),
     ]
@@ -116,9 +117,27 @@ class HomeScreen(Screen[None]):
                     extra,
                 )
                 options.append(Option(row, id=f"section:{section.id}"))
+        if mastery:  # the catalogue and the runs are read after the first frame
+            options += self._lab_options(lang)
         option_list.set_options(options)
         option_list.highlighted = highlighted if highlighted is not None else 1
         self.query_one("#hint", Static).update(Text(tr("home_hint", lang), style="dim"))
+
+    def _lab_options(self, lang: str) -> list[Option]:
+        """A "Labs" part: each lab with the verdict of its newest finished run."""
+        from engine.catalogue import LABS
+        from tui.runfollow import last_verdicts, runs_root
+        from tui.screens.labs import verdict_mark
+
+        verdicts = last_verdicts(runs_root(self.app.data_dir))
+        options = [Option(Text(tr("labs", lang), style="bold"), id="labs:")]
+        for lab in LABS.values():
+            verdict = verdicts.get(lab.id)
+            row = Text(f"  {verdict_mark(verdict)} {lab.title.get(lang, lab.id)}")
+            if verdict is None:
+                row.append("  " + tr("no_verdict_yet", lang), style="dim")
+            options.append(Option(row, id=f"lab:{lab.id}"))
+        return options
 
     def _show_notice(self, lang: str) -> None:
         lines = []
@@ -147,12 +166,27 @@ class HomeScreen(Screen[None]):
         kind, _, ident = option_id.partition(":")
         if kind == "section":
             return ident
+        if kind == "lab":  # a lab row: the section it demonstrates
+            linked = next((s for s in self.app.course.sections if s.lab == ident), None)
+            return linked.id if linked else None
         first = next((s for s in self.app.course.sections if s.part == ident), None)
         return first.id if first else None
 
     @on(OptionList.OptionSelected, "#sections")
-    async def _open_section(self) -> None:
+    async def _open_section(self, event: OptionList.OptionSelected) -> None:
+        kind, _, ident = (event.option.id or "").partition(":")
+        if kind in ("lab", "labs"):
+            await self.app.open_screen("labs", ident or None)
+            return
         await self.app.open_screen("notes", self._selected_section())
+
+    async def action_open_labs(self) -> None:
+        option_list = self.query_one("#sections", OptionList)
+        lab = None
+        if option_list.highlighted is not None:
+            option_id = option_list.get_option_at_index(option_list.highlighted).id or ""
+            lab = option_id.partition(":")[2] if option_id.startswith("lab:") else None
+        await self.app.open_screen("labs", lab)
 
     async def action_open_notes(self) -> None:
         await self.app.open_screen("notes", self._selected_section())

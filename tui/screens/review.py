@@ -71,6 +71,7 @@ class ReviewScreen(Screen[None]):
         Binding("enter", "next", "continue"),
         Binding("n", "open_note", "notes"),
         Binding("r", "again", "again_session"),
+        Binding("l", "open_lab", "labs"),
     ]
 
     lang: reactive[str] = reactive("en")
@@ -126,7 +127,27 @@ class ReviewScreen(Screen[None]):
             return self.phase in ("feedback", "done")
         if action == "again":
             return self.phase == "done"
+        if action == "open_lab":  # only after answering a question that links a lab
+            return self.phase == "feedback" and self._lab() is not None
         return True
+
+    def _lab(self) -> str | None:
+        """The lab the current question links, if any (a question may open it)."""
+        if self.attempt is None:
+            return None
+        return self.attempt.concrete.lab or self.attempt.bank.lab
+
+    def _lab_title(self, lab: str) -> str:
+        from engine.catalogue import LABS
+
+        return LABS[lab].title.get(self.lang, lab) if lab in LABS else lab
+
+    def action_open_lab(self) -> None:
+        lab = self._lab()
+        if lab is not None:
+            from tui.screens.labs import LabsScreen
+
+            self.app.push_screen(LabsScreen(lab_id=lab))
 
     # -- one question -----------------------------------------------------------------
 
@@ -208,7 +229,9 @@ class ReviewScreen(Screen[None]):
             lang=self.lang,
             suggested=int(suggested),
         )
-        self.query_one("#hint", Static).update("")
+        lab = self._lab()
+        offer = tr("lab_offer", self.lang, lab=self._lab_title(lab)) if lab else ""
+        self.query_one("#hint", Static).update(offer)
         await self.query_one("#feedback-slot").mount(feedback)
         self.phase = "feedback"
         body = self.query_one("#body", VerticalScroll)

@@ -1,0 +1,236 @@
+"""Following a run from its files: the state the screens draw, and the tailing loop.
+
+`RunState.apply` folds events into what the live screen shows (curves per arm, progress,
+probe snapshots, the final verdict). A live run and a finished one replayed from disk go
+through the same code, so the replay is exactly what was seen live.
+
+`follow` runs in a thread worker: it reads `events.jsonl` at about 10 Hz (file reads and
+JSON parsing stay off the UI thread) and hands each batch to a callback that applies it
+inside `batch_update()`, one redraw per batch, never one per event. Memory stays flat over
+a long run: curves and snapshot lists are thinned by half whenever they pass their caps.
+
+Torch-free: only `engine.rundir`, `engine.launch` and `engine.events` are imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine import rundir
+from engine.events import FINAL_TYPES
+
+POLL_S = 0.1  # ~10 Hz
+ALIVE_EVERY_S = 0.5  # how often the follower checks the run's process
+MAX_POINTS = 1000  # per arm's loss curve: more than any chart has dot columns
+MAX_SNAPSHOTS = 200  # per probe name
+PREDICTION_FILE = "prediction.json"
+
+# runs this app started: polled so that a finished child does not linger as a zombie
+_CHILDREN: dict[Path, subprocess.Popen[bytes]] = {}
+
+
+def runs_root(data_dir: Path) -> Path:
+    """Where runs live: the same place as `dlearn lab run` (tui.labcli.runs_root)."""
+    return Path(data_dir) / "runs"
+
+
+def _thin(items: list[Any]) -> list[Any]:
+    """Every other item, keeping the last: halves a list while keeping its shape and end."""
+    kept = items[::2]
+    if (len(items) - 1) % 2:
+        kept.append(items[-1])
+    return kept
+
+
+@dataclass
+class RunState:
+    """What a run has said so far, folded from its events."""
+
+    spec: dict[str, Any] | None = None
+    started: dict[str, Any] | None = None
+    arms: list[str] = field(default_factory=list)
+    curves: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
+    last_step: dict[str, Any] | None = None
+    evals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    probes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    final: dict[str, Any] | None = None
+    t: float = 0.0  # the latest event's time (seconds since the run first started)
+    events: int = 0
+
+    def apply(self, events: list[dict[str, Any]]) -> None:
+        for event in events:
+            self.events += 1
+            kind = event.get("type")
+            t = event.get("t")
+            if isinstance(t, (int, float)):
+                self.t = max(self.t, float(t))
+            arm = str(event.get("arm") or "")
+            if kind == "started":
+                self.started, self.final = event, None  # a resumed attempt starts again
+                self.arms = [str(a) for a in event.get("arms") or []]
+            elif kind == "step":
+                self.last_step = event
+                xs, ys = self.curves.setdefault(arm, ([], []))
+                if isinstance(event.get("loss"), (int, float)):
+                    xs.append(float(event.get("step") or 0))
+                    ys.append(float(event["loss"]))
+                    if len(xs) > MAX_POINTS:
+                        self.curves[arm] = (_thin(xs), _thin(ys))
+            elif kind == "eval":
+                self.evals[arm] = event
+            elif kind == "probe":
+                snapshots = self.probes.setdefault(str(event.get("name")), [])
+                snapshots.append(event)
+                if len(snapshots) > MAX_SNAPSHOTS:
+                    self.probes[str(event.get("name"))] = _thin(snapshots)
+            elif kind in FINAL_TYPES:
+                self.final = event
+            if arm and arm not in self.arms:
+                self.arms.append(arm)
+
+    @property
+    def summary(self) -> dict[str, Any] | None:
+        summary = (self.final or {}).get("summary")
+        return summary if isinstance(summary, dict) else None
+
+    def progress(self) -> float:
+        """Fraction of the whole experiment done: arms run one after another."""
+        if self.final is not None and self.final.get("type") == "finished":
+            return 1.0
+        step = self.last_step
+        if not step or not self.arms or not step.get("total"):
+            return 0.0
+        index = self.arms.index(str(step.get("arm"))) if step.get("arm") in self.arms else 0
+        within = float(step.get("step") or 0) / float(step["total"])
+        return min((index + within) / len(self.arms), 1.0)
+
+    def remaining(self, elapsed: float) -> float | None:
+        """Seconds left if the remaining work goes as fast as the work so far."""
+        done = self.progress()
+        if done <= 0.02 or done >= 1.0 or self.final is not None:
+            return None
+        return elapsed * (1 - done) / done
+
+
+def read_prediction(run_dir: Path) -> dict[str, Any] | None:
+    data, _ = rundir.read_json(Path(run_dir) / PREDICTION_FILE)
+    return data if isinstance(data, dict) and isinstance(data.get("shown"), bool) else None
+
+
+def write_prediction(run_dir: Path, lab: str, shown: bool) -> None:
+    """Keep the student's prediction beside the run, to hold the verdict against it."""
+    from engine.events import write_json_atomic
+
+    write_json_atomic(
+        Path(run_dir) / PREDICTION_FILE, {"shown": shown, "lab": lab, "at": time.time()}
+    )
+
+
+def start_run(run_dir: Path, resume: bool = False) -> None:
+    """Start the run process detached (`engine.launch.start`) and remember it for reaping."""
+    from engine import launch
+
+    _CHILDREN[Path(run_dir)] = launch.start(Path(run_dir), resume=resume)
+
+
+def reap() -> None:
+    """Collect the exit status of our finished children (no zombies while the app runs)."""
+    for path, proc in list(_CHILDREN.items()):
+        if proc.poll() is not None:
+            del _CHILDREN[path]
+
+
+def stop_run(run_dir: Path) -> bool:
+    """Ask a running run to stop (SIGINT: it checkpoints and ends as cancelled)."""
+    alive, pid = rundir.is_alive(Path(run_dir))
+    if not alive or pid is None:
+        return False
+    try:
+        os.kill(pid, signal.SIGINT)
+    except OSError:
+        return False
+    return True
+
+
+def running_runs(root: Path) -> list[rundir.RunInfo]:
+    """Runs whose process is alive: only one should train at a time on a small machine."""
+    return [r for r in rundir.list_runs(root) if r.status == "running"]
+
+
+def last_verdicts(root: Path) -> dict[str, dict[str, Any]]:
+    """For each lab, the verdict of its newest finished run: {lab: {"shown", "evidence", "run"}}."""
+    out: dict[str, dict[str, Any]] = {}
+    for info in rundir.list_runs(root):  # newest first
+        if info.status != "finished" or info.lab in out:
+            continue
+        verdict = (info.summary or {}).get("verdict")
+        if isinstance(verdict, dict):
+            out[info.lab] = {**verdict, "run": info.name}
+    return out
+
+
+Batch = Callable[[list[dict[str, Any]], bool], None]
+
+
+def follow(
+    run_dir: Path,
+    deliver: Batch,
+    cancelled: Callable[[], bool],
+    offset: int = 0,
+    poll_s: float = POLL_S,
+) -> None:
+    """Tail `run_dir` until its process is gone, delivering `(events, alive)` batches.
+
+    Called in a worker thread. A batch goes out when events arrived or the process ended;
+    the last batch has `alive` False. Stops early when `cancelled()` says so.
+    """
+    tail = rundir.EventTail(Path(run_dir), offset)
+    alive, checked = True, 0.0
+    while not cancelled():
+        events = tail.poll()
+        now = time.monotonic()
+        if now - checked >= ALIVE_EVERY_S:
+            reap()
+            alive, checked = rundir.is_alive(Path(run_dir))[0], now
+            if not alive:
+                events += tail.poll()  # what it wrote just before it ended
+        if events or not alive:
+            deliver(events, alive)
+        if not alive:
+            return
+        time.sleep(poll_s)
+
+
+def load(run_dir: Path) -> tuple[RunState, int]:
+    """A run's state from its files, and the offset to follow it from."""
+    tail = rundir.EventTail(Path(run_dir))
+    state = RunState()
+    spec, _ = rundir.read_json(Path(run_dir) / "spec.json")
+    state.spec = spec if isinstance(spec, dict) else None
+    state.apply(tail.poll())
+    return state, tail.offset
+
+
+def export(run_dir: Path, out_dir: Path, fmt: str) -> Path:
+    """Write the run's steps and metrics as `csv` or `json` (as `dlearn runs export` does)."""
+    from engine import launch
+
+    info = rundir.inspect(run_dir)
+    events = rundir.read_events(run_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{info.name}.{fmt}"
+    if fmt == "json":
+        doc: dict[str, Any] = {"run": info.name, "status": info.status, "spec": info.spec}
+        doc.update({"summary": info.summary, "events": events})
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        path.write_text(launch.events_csv(events), encoding="utf-8")
+    return path

@@ -1,0 +1,347 @@
+"""Run (live): one run's progress, loss curves of all its arms, and its probes.
+
+The same screen follows a running run and replays a finished one: it loads the run's
+events from disk, then, while the run's process lives, a thread worker tails the file
+(`tui.runfollow.follow`) and each batch is applied inside `batch_update()`. Leaving the
+screen leaves the run going; the Runs screen re-attaches. Cancel sends SIGINT, and the run
+saves a checkpoint before it ends as cancelled; resume continues from that checkpoint.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Header, Static
+from textual.worker import get_current_worker
+
+from engine import catalogue, rundir
+from tui import runfollow
+from tui.i18n import tr
+from tui.widgets.footer import LocalFooter
+from tui.widgets.linechart import Line, LineChart
+from tui.widgets.probe_view import ProbeView
+from tui.widgets.rows import bar
+
+if TYPE_CHECKING:
+    from tui.app import DlearnApp
+
+SMOOTHING_STEPS = (0.0, 0.6, 0.9)
+
+
+def clock(seconds: float | None) -> str:
+    """1234.5 -> "20:34"; an hour or more -> "1:02:03"."""
+    if seconds is None:
+        return "--:--"
+    s = int(max(seconds, 0))
+    h, rest = divmod(s, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+class RunLiveScreen(Screen[None]):
+    """Follow (or replay) the run in `run_dir`."""
+
+    BINDINGS = [  # most needed first: at 80 columns the key bar cuts from the end
+        Binding("escape", "leave", "leave_run"),
+        Binding("c", "cancel_run", "cancel_run"),
+        Binding("r", "resume", "resume_run"),
+        Binding("l", "log_y", "log_y"),
+        Binding("s", "smoothing", "smooth"),
+        Binding("left_square_bracket", "probe(-1)", "probe_prev"),
+        Binding("right_square_bracket", "probe(1)", "probe_next"),
+        Binding("comma", "snapshot(-1)", "snap_back"),
+        Binding("full_stop", "snapshot(1)", "snap_forward"),
+        Binding("end", "latest", "latest", show=False),
+        Binding("ctrl+s", "svg", "save_svg"),
+    ]
+
+    lang: reactive[str] = reactive("en")
+    """Language of the screen's words; set by `tui.i18n.relabel`."""
+
+    app: DlearnApp  # type: ignore[assignment]
+
+    class Batch(Message):
+        """Events the follower read since the last batch; `alive` False after the last one."""
+
+        def __init__(self, events: list[dict[str, Any]], alive: bool) -> None:
+            super().__init__()
+            self.events, self.alive = events, alive
+
+    def __init__(self, run_dir: Path) -> None:
+        super().__init__()
+        self.run_dir = Path(run_dir)
+        self.state = runfollow.RunState()
+        self.events_offset = 0
+        self.status = "running"
+        self.prediction: dict[str, Any] | None = None
+        self.probe_name: str | None = None
+        self.snap_index: int | None = None  # None follows the newest snapshot
+        self._seen_at = time.monotonic()  # when state.t was last advanced
+
+    def compose(self) -> ComposeResult:
+        self.set_reactive(RunLiveScreen.lang, self.app.lang)
+        yield Header(icon="≡")
+        yield Static(id="run-head", markup=False)
+        with Horizontal(id="run-body"):
+            yield LineChart(id="loss")
+            yield ProbeView(id="probe")
+        yield Static(id="verdict", markup=False)
+        yield LocalFooter()
+
+    def on_mount(self) -> None:
+        self.state, self.events_offset = runfollow.load(self.run_dir)
+        self.prediction = runfollow.read_prediction(self.run_dir)
+        alive = rundir.is_alive(self.run_dir)[0]
+        self.status = "running" if alive else rundir.inspect(self.run_dir).status
+        self.query_one(ProbeView).lang = self.lang
+        self.redraw()
+        if alive:
+            self._follow(self.events_offset)
+        self.set_interval(1.0, self._tick)
+
+    def watch_lang(self) -> None:
+        if self.is_mounted:
+            self.query_one(ProbeView).lang = self.lang
+            self.redraw()
+
+    # -- following -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
+    def _follow(self, offset: int) -> None:
+        worker = get_current_worker()
+
+        def deliver(events: list[dict[str, Any]], alive: bool) -> None:
+            self.post_message(self.Batch(events, alive))
+
+        runfollow.follow(self.run_dir, deliver, lambda: worker.is_cancelled, offset)
+
+    def on_run_live_screen_batch(self, message: Batch) -> None:
+        before = self.state.t
+        with self.app.batch_update():
+            self.state.apply(message.events)
+            if self.state.t != before:
+                self._seen_at = time.monotonic()
+            if not message.alive:
+                self.status = rundir.inspect(self.run_dir).status
+            self.redraw()
+
+    def _tick(self) -> None:
+        if self.status == "running":
+            self._draw_head()
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        self.sub_title = tr("run_live", self.lang)
+        self._draw_head()
+        chart = self.query_one(LineChart)
+        chart.set_lines([Line(arm, xs, ys) for arm, (xs, ys) in self.state.curves.items() if xs])
+        self._draw_probe()
+        self._draw_verdict()
+
+    def elapsed(self) -> float:
+        if self.status != "running" or self.state.started is None:
+            return self.state.t
+        return self.state.t + (time.monotonic() - self._seen_at)
+
+    def _draw_head(self) -> None:
+        state, lang = self.state, self.lang
+        lab_id = str((state.spec or {}).get("lab") or (state.started or {}).get("lab") or "?")
+        lab = catalogue.LABS.get(lab_id)
+        title = lab.title[lang] if lab else lab_id
+        head = Text(f"{title} · {self.run_dir.name} · ", style="bold")
+        head.append(tr(f"status_{self.status}", lang), style="bold reverse")
+        done = state.progress()
+        line = Text("\n")
+        line.append_text(bar(done, 16))
+        line.append(f" {round(done * 100):3d}%")
+        step = state.last_step or {}
+        if step:
+            arms = state.arms or [str(step.get("arm"))]
+            index = arms.index(step["arm"]) + 1 if step.get("arm") in arms else 1
+            line.append(
+                " · "
+                + tr(
+                    "run_arm",
+                    lang,
+                    arm=step.get("arm"),
+                    i=index,
+                    n=len(arms),
+                    step=step.get("step"),
+                    total=step.get("total"),
+                )
+            )
+        elapsed = self.elapsed()
+        line.append(" · " + tr("run_elapsed", lang, elapsed=clock(elapsed)))
+        remaining = state.remaining(elapsed) if self.status == "running" else None
+        if remaining is not None:
+            line.append(" · " + tr("run_left", lang, left=clock(remaining)))
+        started = state.started or {}
+        device = started.get("device") or (state.spec or {}).get("device") or "?"
+        line.append(f" · {device}")
+        if started.get("precision"):
+            line.append(f" {started['precision']}")
+        if step.get("samples_per_s") is not None:
+            line.append(" · " + tr("run_speed", lang, speed=f"{step['samples_per_s']:,.0f}"))
+        head.append_text(line)
+        self.query_one("#run-head", Static).update(head)
+
+    def _names(self) -> list[str]:
+        return list(self.state.probes)
+
+    def _draw_probe(self) -> None:
+        view = self.query_one(ProbeView)
+        names = self._names()
+        if not names:
+            view.probe, view.caption = None, tr("no_probes_yet", self.lang)
+            return
+        if self.probe_name not in names:
+            self.probe_name = names[0]
+        assert self.probe_name is not None
+        snapshots = self.state.probes[self.probe_name]
+        index = len(snapshots) - 1 if self.snap_index is None else self.snap_index
+        index = min(max(index, 0), len(snapshots) - 1)
+        probe = snapshots[index]
+        k = names.index(self.probe_name)
+        view.caption = tr(
+            "probe_caption",
+            self.lang,
+            k=k + 1,
+            names=len(names),
+            arm=probe.get("arm", ""),
+            step=probe.get("step", ""),
+            i=index + 1,
+            n=len(snapshots),
+        ) + ("" if self.snap_index is not None else " · " + tr("probe_latest", self.lang))
+        view.probe = probe
+        view.refresh()
+
+    def _draw_verdict(self) -> None:
+        lang, state = self.lang, self.state
+        line = Text()
+        summary = state.summary
+        if self.status == "finished" and summary:
+            verdict = summary.get("verdict") or {}
+            shown = bool(verdict.get("shown"))
+            head = tr("verdict_shown" if shown else "verdict_not_shown", lang)
+            line.append(f"{tr('verdict', lang)}: {'✓' if shown else '✗'} {head}", style="bold")
+            line.append("\n" + str((verdict.get("evidence") or {}).get(lang, "")))
+            if self.prediction is not None:
+                guess = self.prediction["shown"]
+                said = tr("verdict_shown" if guess else "verdict_not_shown", lang)
+                key = "prediction_right" if guess == shown else "prediction_wrong"
+                line.append("\n" + tr(key, lang, said=said), style="bold")
+        elif self.status == "failed":
+            final = state.final or {}
+            text = final.get("message_ko") if lang == "ko" else final.get("message")
+            line.append(tr("run_failed", lang, message=text or "?"), style="bold")
+        elif self.status in ("cancelled", "damaged"):
+            line.append(tr(f"run_{self.status}_hint", lang), style="bold")
+        elif self.prediction is not None:
+            said = self.prediction["shown"]
+            line.append(
+                tr(
+                    "prediction_pending",
+                    lang,
+                    said=tr(f"verdict_{'shown' if said else 'not_shown'}", lang),
+                ),
+                style="dim",
+            )
+        widget = self.query_one("#verdict", Static)
+        widget.update(line)
+        widget.display = bool(line.plain)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        if self.status == "running":
+            self.notify(tr("run_continues", self.lang))
+        self.app.pop_screen()
+
+    def action_log_y(self) -> None:
+        chart = self.query_one(LineChart)
+        chart.log_y = not chart.log_y
+
+    def action_smoothing(self) -> None:
+        chart = self.query_one(LineChart)
+        k = SMOOTHING_STEPS.index(chart.smoothing) if chart.smoothing in SMOOTHING_STEPS else 0
+        chart.smoothing = SMOOTHING_STEPS[(k + 1) % len(SMOOTHING_STEPS)]
+
+    def action_probe(self, delta: int) -> None:
+        names = self._names()
+        if not names:
+            return
+        k = names.index(self.probe_name) if self.probe_name in names else 0
+        self.probe_name = names[(k + delta) % len(names)]
+        self.snap_index = None
+        self._draw_probe()
+
+    def action_snapshot(self, delta: int) -> None:
+        if self.probe_name is None:
+            return
+        n = len(self.state.probes.get(self.probe_name, []))
+        index = (n - 1 if self.snap_index is None else self.snap_index) + delta
+        self.snap_index = None if index >= n - 1 else max(index, 0)
+        self._draw_probe()
+
+    def action_latest(self) -> None:
+        self.snap_index = None
+        self._draw_probe()
+
+    def action_cancel_run(self) -> None:
+        if self.status != "running":
+            self.notify(tr("run_not_running", self.lang), severity="warning")
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes and runfollow.stop_run(self.run_dir):
+                self.notify(tr("run_stopping", self.lang))
+
+        self.app.push_screen(ConfirmScreen(tr("confirm_cancel_run", self.lang)), answer)
+
+    def action_resume(self) -> None:
+        info = rundir.inspect(self.run_dir)
+        if not info.resumable:
+            self.notify(
+                tr("run_not_resumable", self.lang, status=tr(f"status_{info.status}", self.lang)),
+                severity="warning",
+            )
+            return
+        busy = runfollow.running_runs(self.run_dir.parent)
+        if not busy:
+            self._resume()
+            return
+        from tui.screens.lab_form import ChoiceScreen
+
+        message = tr("busy_message", self.lang, run=busy[0].name, lab=busy[0].lab)
+        choices = [("s", "start", tr("busy_start", self.lang))]
+        self.app.push_screen(
+            ChoiceScreen(message, choices), lambda answer: self._resume() if answer else None
+        )
+
+    def _resume(self) -> None:
+        from engine import launch
+
+        offset = launch.events_end(self.run_dir)
+        runfollow.start_run(self.run_dir, resume=True)
+        self.status = "running"
+        self._seen_at = time.monotonic()
+        self.state.final = None
+        self.redraw()
+        self._follow(offset)
+
+    def action_svg(self) -> None:
+        folder = self.app.data_dir / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = self.app.save_screenshot(f"{self.run_dir.name}.svg", str(folder))
+        self.notify(tr("saved_to", self.lang, path=path))
