@@ -32,7 +32,7 @@ from engine.loop import Diverged, Interrupted, Trainer
 from engine.signals import STOP, StopRequest
 
 EXIT_FINISHED, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2  # 2: "models", every finished arm's weights
 
 
 class RunError(Exception):
@@ -74,6 +74,9 @@ class LabRun:
         arms_fn = getattr(module, "arms", None)
         self.arms: list[str] = list(arms_fn(params) if arms_fn else lab.arms)
         self.completed: dict[str, dict[str, float]] = {}
+        # each finished arm's trained weights (CPU tensors), so that a finished run can be
+        # used afterwards (e.g. `translate` on the student's own input)
+        self.models: dict[str, dict[str, torch.Tensor]] = {}
         self.arm_index = 0
         self.trainer: Trainer | None = None
         self.writer: EventWriter | None = None
@@ -89,6 +92,7 @@ class LabRun:
             "seed": self.seed,
             "arm_index": self.arm_index,
             "completed": self.completed,
+            "models": self.models,
             "elapsed": self.writer.elapsed(),
             "rng": checkpoint.rng_state(),
             "arm": self.trainer.state_dict() if self.trainer is not None else None,
@@ -141,6 +145,7 @@ class LabRun:
         if ckpt is not None:
             self.arm_index = int(ckpt["arm_index"])
             self.completed = {k: dict(v) for k, v in ckpt["completed"].items()}
+            self.models = {k: dict(v) for k, v in (ckpt.get("models") or {}).items()}
         writer.emit(
             "started",
             lab=self.lab.id,
@@ -159,7 +164,10 @@ class LabRun:
                     raise Interrupted
                 arm = self.arms[self.arm_index]
                 torch.manual_seed(self.seed)
-                setup = self.module.setup(arm, self.params, device, self.seed)
+                try:
+                    setup = self.module.setup(arm, self.params, device, self.seed)
+                except RunError as exc:
+                    return self._fail(exc.en, exc.ko, arm=arm)
                 self.trainer = Trainer(
                     arm,
                     setup,
@@ -175,10 +183,12 @@ class LabRun:
                     checkpoint.set_rng_state(ckpt["rng"])
                 ckpt = None
                 self.completed[arm] = self.trainer.fit()
+                self.models[arm] = {
+                    k: v.detach().cpu() for k, v in setup.model.state_dict().items()
+                }
                 self.trainer = None
                 self.arm_index += 1
-                if self.arm_index < len(self.arms):
-                    self.save()
+                self.save()  # after the last arm too: a finished run keeps every arm's weights
         except Interrupted:
             self.save()
             summary = self._summary("cancelled", _stopped(self.stop.reason))

@@ -270,6 +270,37 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "start_failed": ("실행을 시작하지 못했습니다: {error}", "Could not start the run: {error}"),
     "run_live": ("실행", "Run"),
+    "translate_key": ("번역", "Translate"),
+    "translate_hint": (
+        "t: 내 입력을 번역하고 그 어텐션 지도 보기",
+        "t: translate your own input and see its attention map",
+    ),
+    "translate_placeholder": (
+        "번역할 입력 (예: 삼일사, 이만 오천, 2024년 3월 5일) 후 Enter, 닫기 Esc",
+        "Input to translate (e.g. 삼일사, 이만 오천, March 5, 2024), Enter; Esc closes",
+    ),
+    "translate_unavailable": (
+        "번역은 seq2seq와 transformer 실습의 실행에서만 됩니다",
+        "Only seq2seq and transformer runs can translate",
+    ),
+    "translate_needs_finished": (
+        "실행이 끝나야 번역할 수 있습니다 (지금: {status})",
+        "The run must finish before it can translate (now: {status})",
+    ),
+    "translate_empty": (
+        "번역할 입력을 적으세요 (예: 삼일사)",
+        "Type something to translate (e.g. 삼일사)",
+    ),
+    "translate_running": ("번역하는 중: {text} ...", "Translating {text} ..."),
+    "translate_error": ("번역 실패: {message}", "Cannot translate: {message}"),
+    "translate_no_attention": (
+        "이 모델({arm})에는 어텐션이 없어 어텐션 지도가 없습니다",
+        "This model ({arm}) has no attention, so there is no attention map",
+    ),
+    "translate_caption": (
+        "내 입력: {text} · 학습된 프로브로 돌아가려면 [ ]",
+        "your input: {text} · [ ] back to the training probes",
+    ),
     "status_running": ("실행 중", "running"),
     "status_finished": ("완료", "finished"),
     "status_cancelled": ("취소됨", "cancelled"),

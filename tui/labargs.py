@@ -41,6 +41,15 @@ def register(sub: Any) -> None:
     _follow_flags(p)
     p.set_defaults(handler="cmd_lab_resume")
 
+    p = lab_sub.add_parser(
+        "translate", help="translate your own input with a finished seq2seq/transformer run"
+    )
+    p.add_argument("run", help="run directory or name (see `dlearn runs list`)")
+    p.add_argument("text", help="what to translate, e.g. 삼일사일오 or '이만 오천'")
+    p.add_argument("--arm", default=None, help="which trained model (default: the attention one)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler="cmd_lab_translate")
+
     runs = sub.add_parser("runs", help="list, follow, compare and export lab runs")
     runs_sub = runs.add_subparsers(dest="runs_command", metavar="ACTION", required=True)
     p = runs_sub.add_parser("list", help="every run with its status")

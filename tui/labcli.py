@@ -1,4 +1,4 @@
-"""Headless labs: `dlearn lab list|run|resume` and `dlearn runs list|show|compare|export`.
+"""Headless labs: `dlearn lab list|run|resume|translate` and `dlearn runs list|show|compare|export`.
 
 A run is always a separate process (`python -m engine run ...`) in its own session, so
 closing the terminal or dropping an SSH link does not stop it; this module starts it and
@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -47,6 +48,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "dlearn runs show {dir}",
         "no_events": "the run process exited without writing events; see {log}",
         "written": "wrote {path}",
+        "no_attention": "this model ({arm}) has no attention: one context vector carries the "
+        "whole input (try --arm dot)",
+        "attention_legend": "attention: rows = output, columns = input (darker = more weight)",
+        "engine_broke": "the translation process failed (exit {code}): {tail}",
     },
     "ko": {
         "run_dir": "실행 디렉터리: {dir}",
@@ -66,6 +71,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "dlearn runs show {dir}",
         "no_events": "실행 프로세스가 이벤트를 남기지 않고 끝났습니다. {log}를 보세요",
         "written": "{path}에 썼습니다",
+        "no_attention": "이 모델({arm})에는 어텐션이 없습니다: 문맥 벡터 하나가 입력 전체를 "
+        "담습니다 (--arm dot을 써 보세요)",
+        "attention_legend": "어텐션: 행 = 출력, 열 = 입력 (진할수록 가중치가 큼)",
+        "engine_broke": "번역 프로세스가 실패했습니다 (종료 코드 {code}): {tail}",
     },
 }
 
@@ -460,4 +469,79 @@ def cmd_runs_export(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
         err(f"cannot write {args.output}: {exc.strerror}")
         return EXIT_FAILED
     print(msg(lang, "written", path=args.output), file=sys.stderr)
+    return EXIT_OK
+
+
+# --- translating the student's own input ----------------------------------------------------
+
+TRANSLATE_TIMEOUT_S = 300.0
+SHADES = " ░▒▓█"
+
+
+def translate(run_dir: Path, text: str, arm: str | None = None) -> dict[str, Any]:
+    """`python -m engine translate RUN_DIR TEXT --json` in a subprocess (torch stays out of
+    this process): the result, or {"error": {"en": ..., "ko": ...}} saying what to do."""
+    root = str(Path(launch.__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    cmd = [sys.executable, "-m", "engine", "translate", str(run_dir), text, "--json"]
+    if arm:
+        cmd += ["--arm", arm]
+    try:
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, env=env, timeout=TRANSLATE_TIMEOUT_S
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return {"error": {k: msg(k, "engine_broke", code="-", tail=exc) for k in ("en", "ko")}}
+    try:
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        result = None
+    if not isinstance(result, dict):
+        tail = " | ".join(proc.stderr.strip().splitlines()[-3:]) or "no output"
+        code = proc.returncode
+        return {"error": {k: msg(k, "engine_broke", code=code, tail=tail) for k in ("en", "ko")}}
+    return result
+
+
+def attention_table(heatmap: dict[str, Any]) -> Table:
+    """The attention map as a compact table: one row per output character, one shaded cell
+    per input character (two columns wide, so Korean headers line up)."""
+    data = heatmap.get("data") or {}
+    table = Table(box=None, padding=(0, 0), show_edge=False, pad_edge=False)
+    table.add_column("", justify="right")
+    table.add_column("", width=1)  # a gap between the labels and the map
+    for col in data.get("cols") or []:
+        table.add_column(f"{col:^2}" if len(col) == 1 and col.isascii() else col[:2], width=2)
+    top = len(SHADES) - 1
+    for label, row in zip(data.get("rows") or [], data.get("matrix") or [], strict=False):
+        cells = [SHADES[min(round(float(v or 0) * top), top)] * 2 for v in row]
+        table.add_row(label, "", *cells)
+    return table
+
+
+def cmd_lab_translate(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
+    path = _find(args.run, data_dir, lang)
+    if path is None:
+        return EXIT_USAGE
+    result = translate(path, args.text, args.arm)
+    error = result.get("error")
+    if isinstance(error, dict):
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        err(str(error.get(lang) or error.get("en")))
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return EXIT_OK
+    console = Console(highlight=False)
+    console.print(
+        f"[bold]{result['input']}[/] → [bold green]{result['output']}[/]  ({result['arm']})"
+    )
+    heatmap = result.get("attention")
+    if isinstance(heatmap, dict):
+        console.print(msg(lang, "attention_legend"))
+        console.print(attention_table(heatmap))
+    else:
+        console.print(msg(lang, "no_attention", arm=result["arm"]))
     return EXIT_OK

@@ -456,7 +456,12 @@ def load_weights(run_dir: Path, arm: str) -> dict[str, torch.Tensor]:
             f"{run_dir} has no checkpoint.pt: the run has no saved weights yet",
             f"{run_dir}에 checkpoint.pt가 없습니다: 저장된 가중치가 아직 없습니다",
         )
-    state = load(path)
+    try:
+        state = load(path)
+    except Exception as exc:
+        raise TranslateError(
+            f"checkpoint.pt cannot be read ({exc})", f"checkpoint.pt를 읽을 수 없습니다 ({exc})"
+        ) from None
     models = state.get("models") or {}
     if arm in models:
         return models[arm]
@@ -465,8 +470,10 @@ def load_weights(run_dir: Path, arm: str) -> dict[str, torch.Tensor]:
     if current is not None and arm not in arms_done and "model" in current:
         return current["model"]
     raise TranslateError(
-        f"checkpoint.pt holds no weights for arm '{arm}' (saved: {', '.join(models) or 'none'})",
-        f"checkpoint.pt에 '{arm}'의 가중치가 없습니다 (저장된 것: {', '.join(models) or '없음'})",
+        f"checkpoint.pt holds no weights for arm '{arm}' (saved: {', '.join(models) or 'none'}); "
+        "let the run finish (or resume it), or start a new run",
+        f"checkpoint.pt에 '{arm}'의 가중치가 없습니다 (저장된 것: {', '.join(models) or '없음'}). "
+        "실행을 끝까지 마치거나(이어서 하기) 새로 실행하세요",
     )
 
 
@@ -483,22 +490,32 @@ def translate(run_dir: Path | str, text: str, arm: str | None = None) -> dict[st
             f"{run_dir}는 seq2seq나 transformer 실습의 실행이 아닙니다",
         )
     params, lab = spec["params"], spec["lab"]
-    arm = arm or ("transformer" if lab == "transformer" else arms(params)[-1])
+    known = ["gru", "transformer"] if lab == "transformer" else arms(params)
+    arm = arm or known[-1]
+    if arm not in known:
+        raise TranslateError(
+            f"this {lab} run has no arm '{arm}'; choose one of: {', '.join(known)}",
+            f"이 {lab} 실행에는 '{arm}' 모델이 없습니다. 다음 중에서 고르세요: {', '.join(known)}",
+        )
     vocab, max_len = Vocab(), int(params["max_len"])
     text = text.strip()
     unknown = vocab.unknown(text)
     if not text or unknown or len(text) > max_len:
-        what = (
-            f"unknown characters {' '.join(unknown)!r}"
+        chars = " ".join(unknown)
+        what_en, what_ko = (
+            (f"unknown characters {chars!r}", f"모르는 글자 {chars!r}")
             if unknown
-            else "empty input"
+            else ("empty input", "입력이 비어 있음")
             if not text
-            else f"{len(text)} characters (at most {max_len})"
+            else (
+                f"{len(text)} characters (at most {max_len})",
+                f"{len(text)}글자 (최대 {max_len})",
+            )
         )
         raise TranslateError(
-            f"cannot translate: {what}. Type Korean digits or number words (삼일사, 이만 오천), "
+            f"cannot translate: {what_en}. Type Korean digits or number words (삼일사, 이만 오천), "
             f"digits (25000) or a date (2024년 3월 5일, March 5, 2024)",
-            f"번역할 수 없습니다: {what}. 한글 숫자나 수사(삼일사, 이만 오천), 숫자(25000), "
+            f"번역할 수 없습니다: {what_ko}. 한글 숫자나 수사(삼일사, 이만 오천), 숫자(25000), "
             f"날짜(2024년 3월 5일, March 5, 2024)를 입력하세요",
         )
     if lab == "transformer" and arm == "transformer":
@@ -532,33 +549,13 @@ def shade(heatmap: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m engine.labs.seq2seq RUN_DIR TEXT [--arm ARM] [--json]`."""
-    import argparse
-    import json
+    """`python -m engine.labs.seq2seq RUN_DIR TEXT [--arm ARM] [--json]`: the same as
+    `python -m engine translate ...`."""
     import sys
 
-    parser = argparse.ArgumentParser(
-        prog="python -m engine.labs.seq2seq", description=translate.__doc__
-    )
-    parser.add_argument(
-        "run_dir", type=Path, help="a finished seq2seq or transformer run directory"
-    )
-    parser.add_argument("text", help="what to translate, e.g. 삼일사일오 or '이만 오천'")
-    parser.add_argument("--arm", help="which trained model (default: the attention one)")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    args = parser.parse_args(argv)
-    try:
-        result = translate(args.run_dir, args.text, args.arm)
-    except TranslateError as exc:
-        print(f"dlearn: {exc.en}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        print(f"{result['input']} -> {result['output']}  ({result['arm']})")
-        if result["attention"] is not None:
-            print(shade(result["attention"]))
-    return 0
+    from engine.__main__ import main as engine_main
+
+    return engine_main(["translate", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

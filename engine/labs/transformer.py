@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -284,6 +285,12 @@ def setup(arm: str, params: dict[str, Any], device: torch.device, seed: int) -> 
         probe=probe,
         finish=finish,
     )
+
+
+def translate(run_dir: Path | str, text: str, arm: str | None = None) -> dict[str, Any]:
+    """A finished run's model on the student's own input (default: the Transformer, with its
+    last layer's cross-attention); the seq2seq lab's `translate` serves both labs."""
+    return s2s.translate(run_dir, text, arm)
 
 
 def speed_of(metrics: dict[str, float]) -> list[tuple[int, float, float]]:

@@ -113,6 +113,14 @@ def test_a_tiny_seq2seq_run_probes_and_judges(tmp_path: Path) -> None:
         "GRU + dot attention",
     }
     assert any(p["kind"] == "text" and p["name"] == "samples" for p in probes)
+    # the finished run keeps both arms' weights, so the student's own input translates
+    state = torch.load(tmp_path / "checkpoint.pt", weights_only=True)
+    assert set(state["models"]) == {"none", "dot"}
+    result = s2s.translate(tmp_path, "삼일사")
+    assert result["arm"] == "dot" and result["attention"]["data"]["cols"] == ["삼", "일", "사"]
+    assert s2s.translate(tmp_path, "삼일사", arm="none")["attention"] is None
+    with pytest.raises(s2s.TranslateError, match="no arm 'gru'"):
+        s2s.translate(tmp_path, "삼", arm="gru")
 
 
 def test_a_tiny_transformer_run_times_both_models(tmp_path: Path) -> None:
@@ -124,6 +132,12 @@ def test_a_tiny_transformer_run_times_both_models(tmp_path: Path) -> None:
     names = {e["name"] for e in events if e["type"] == "probe"}
     assert {"attention/cross/L1", "attention/encoder-self/L2", "speed/epoch_time"} <= names
     assert {"attention/cross/L2/H2", "attention/decoder-self/L1/H1", "speed/ratio"} <= names
+    result = tfl.translate(tmp_path, "이만 오천")
+    assert result["arm"] == "transformer" and result["lab"] == "transformer"
+    cross = result["attention"]
+    assert cross["name"] == "attention/cross" and len(cross["data"]["cols"]) == len("이만 오천")
+    assert all(abs(sum(row) - 1) < 0.01 for row in cross["data"]["matrix"])
+    assert tfl.translate(tmp_path, "삼", arm="gru")["arm"] == "gru"
 
 
 def trained_run(tmp_path: Path) -> Path:

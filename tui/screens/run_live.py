@@ -5,6 +5,10 @@ events from disk, then, while the run's process lives, a thread worker tails the
 (`tui.runfollow.follow`) and each batch is applied inside `batch_update()`. Leaving the
 screen leaves the run going; the Runs screen re-attaches. Cancel sends SIGINT, and the run
 saves a checkpoint before it ends as cancelled; resume continues from that checkpoint.
+
+A finished seq2seq or transformer run can translate the student's own input (`t`): the
+translation runs as `python -m engine translate ... --json` in a thread worker, so torch
+never enters the app, and its attention map takes the probe view's place.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from engine import catalogue, rundir
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
     from tui.app import DlearnApp
 
 SMOOTHING_STEPS = (0.0, 0.6, 0.9)
+TRANSLATING_LABS = ("seq2seq", "transformer")
 
 
 def clock(seconds: float | None) -> str:
@@ -61,8 +66,18 @@ class RunLiveScreen(Screen[None]):
         Binding("comma", "snapshot(-1)", "snap_back"),
         Binding("full_stop", "snapshot(1)", "snap_forward"),
         Binding("end", "latest", "latest", show=False),
+        # off the key bar (it would cut the others at 80 columns); a finished seq2seq or
+        # transformer run says "press t" under its verdict
+        Binding("t", "translate", "translate_key", show=False),
         Binding("ctrl+s", "svg", "save_svg"),
     ]
+
+    AUTO_FOCUS = ""  # the keys belong to the screen; the input line takes focus when opened
+
+    DEFAULT_CSS = """
+    RunLiveScreen #translate-input { display: none; }
+    RunLiveScreen #translate-result { height: auto; padding: 0 1; display: none; }
+    """
 
     lang: reactive[str] = reactive("en")
     """Language of the screen's words; set by `tui.i18n.relabel`."""
@@ -86,6 +101,8 @@ class RunLiveScreen(Screen[None]):
         self.probe_name: str | None = None
         self.snap_index: int | None = None  # None follows the newest snapshot
         self._seen_at = time.monotonic()  # when state.t was last advanced
+        self.translation: dict[str, Any] | None = None  # the last `engine translate` result
+        self._used = False  # the translate line shows a result or error, not the hint
 
     def compose(self) -> ComposeResult:
         self.set_reactive(RunLiveScreen.lang, self.app.lang)
@@ -95,6 +112,8 @@ class RunLiveScreen(Screen[None]):
             yield LineChart(id="loss")
             yield ProbeView(id="probe")
         yield Static(id="verdict", markup=False)
+        yield Static(id="translate-result", markup=False)
+        yield Input(id="translate-input")
         yield LocalFooter()
 
     def on_mount(self) -> None:
@@ -147,6 +166,7 @@ class RunLiveScreen(Screen[None]):
         chart.set_lines([Line(arm, xs, ys) for arm, (xs, ys) in self.state.curves.items() if xs])
         self._draw_probe()
         self._draw_verdict()
+        self._draw_translate_hint()
 
     def elapsed(self) -> float:
         if self.status != "running" or self.state.started is None:
@@ -200,6 +220,13 @@ class RunLiveScreen(Screen[None]):
 
     def _draw_probe(self) -> None:
         view = self.query_one(ProbeView)
+        heatmap = (self.translation or {}).get("attention")
+        if isinstance(heatmap, dict):  # the student's own input, until [ ] , . or End
+            result = self.translation or {}
+            view.caption = tr("translate_caption", self.lang, text=result.get("input", ""))
+            view.probe = {**heatmap, "arm": result.get("arm", "")}
+            view.refresh()
+            return
         names = self._names()
         if not names:
             view.probe, view.caption = None, tr("no_probes_yet", self.lang)
@@ -263,6 +290,11 @@ class RunLiveScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------
 
     def action_leave(self) -> None:
+        box = self.query_one("#translate-input", Input)
+        if box.display:  # Escape closes the input line first
+            box.display = False
+            self.set_focus(None)
+            return
         if self.status == "running":
             self.notify(tr("run_continues", self.lang))
         self.app.pop_screen()
@@ -277,6 +309,7 @@ class RunLiveScreen(Screen[None]):
         chart.smoothing = SMOOTHING_STEPS[(k + 1) % len(SMOOTHING_STEPS)]
 
     def action_probe(self, delta: int) -> None:
+        self.translation = None
         names = self._names()
         if not names:
             return
@@ -286,6 +319,7 @@ class RunLiveScreen(Screen[None]):
         self._draw_probe()
 
     def action_snapshot(self, delta: int) -> None:
+        self.translation = None
         if self.probe_name is None:
             return
         n = len(self.state.probes.get(self.probe_name, []))
@@ -294,6 +328,7 @@ class RunLiveScreen(Screen[None]):
         self._draw_probe()
 
     def action_latest(self) -> None:
+        self.translation = None
         self.snap_index = None
         self._draw_probe()
 
@@ -345,3 +380,66 @@ class RunLiveScreen(Screen[None]):
         folder.mkdir(parents=True, exist_ok=True)
         path = self.app.save_screenshot(f"{self.run_dir.name}.svg", str(folder))
         self.notify(tr("saved_to", self.lang, path=path))
+
+    # -- the student's own input -----------------------------------------------------------
+
+    def lab_id(self) -> str:
+        return str((self.state.spec or {}).get("lab") or (self.state.started or {}).get("lab"))
+
+    def action_translate(self) -> None:
+        if self.lab_id() not in TRANSLATING_LABS:
+            self.notify(tr("translate_unavailable", self.lang), severity="warning")
+            return
+        if self.status != "finished":
+            status = tr(f"status_{self.status}", self.lang)
+            self.notify(
+                tr("translate_needs_finished", self.lang, status=status), severity="warning"
+            )
+            return
+        box = self.query_one("#translate-input", Input)
+        box.placeholder = tr("translate_placeholder", self.lang)
+        box.display = True
+        box.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "translate-input":
+            return
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            self._show_result(Text(tr("translate_empty", self.lang), style="bold"))
+            return
+        self._show_result(Text(tr("translate_running", self.lang, text=text), style="dim"))
+        self._translate(text)
+
+    @work(thread=True, exclusive=True, group="translate", exit_on_error=False)
+    def _translate(self, text: str) -> None:
+        from tui.labcli import translate  # torch-free: the engine runs in a subprocess
+
+        result = translate(self.run_dir, text)
+        self.app.call_from_thread(self._translated, result)
+
+    def _translated(self, result: dict[str, Any]) -> None:
+        error = result.get("error")
+        if isinstance(error, dict):
+            message = str(error.get(self.lang) or error.get("en"))
+            self._show_result(Text(tr("translate_error", self.lang, message=message), style="bold"))
+            return
+        self.translation = result
+        line = Text(f"{result.get('input')} → ", style="bold")
+        line.append(str(result.get("output")), style="bold reverse")
+        line.append(f"  ({result.get('arm')})")
+        if not isinstance(result.get("attention"), dict):
+            line.append("\n" + tr("translate_no_attention", self.lang, arm=result.get("arm")))
+        self._show_result(line)
+        self._draw_probe()
+
+    def _draw_translate_hint(self) -> None:
+        if self.lab_id() in TRANSLATING_LABS and self.status == "finished" and not self._used:
+            self._show_result(Text(tr("translate_hint", self.lang), style="dim"), used=False)
+
+    def _show_result(self, line: Text, used: bool = True) -> None:
+        self._used = self._used or used
+        widget = self.query_one("#translate-result", Static)
+        widget.update(line)
+        widget.display = True
