@@ -9,64 +9,22 @@ after another (never two trainings at once on 2 cores).
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine import catalogue  # noqa: E402
+from seeded import bench_seeds  # noqa: E402
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds to run")
-    parser.add_argument("--preset", default="quick", help="preset to start from")
-    parser.add_argument("--set", action="append", default=[], help="override, name=value")
-    parser.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
-    parser.add_argument("--lang", default="en", choices=("en", "ko"), help="verdict language")
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=0,
-        help="CPU threads (0 = one per physical core, as a run uses; 1 helps on a busy machine)",
+def arm_line(arm: str, m: dict[str, Any]) -> str:
+    return (
+        f"  {arm:5s} test RMSE {m['test_rmse']:.3f}  last value {m['naive_rmse']:.3f}  "
+        f"ratio {m['rmse_ratio']:.3f}  best epoch {int(m['best_epoch']) + 1}  "
+        f"val RMSE {m['val_rmse']:.3f}"
     )
-    args = parser.parse_args()
-    if args.threads:
-        from engine import device
-
-        device.physical_cores = lambda: args.threads  # configure() reads it
-
-    from engine.run import run  # imports torch
-
-    lab = catalogue.get_lab("forecast")
-    params = catalogue.resolve_params(lab, args.preset, catalogue.parse_assignments(args.set))
-    print(f"load average before: {os.getloadavg()}; threads: {args.threads or 'default'}")
-    print("params:", json.dumps(params))
-    for seed in args.seeds:
-        run_dir = Path(tempfile.mkdtemp(prefix=f"forecast-s{seed}-"))
-        spec = {"lab": "forecast", "params": params, "seed": seed, "device": args.device}
-        start = time.perf_counter()
-        code = run(spec, run_dir)
-        wall = time.perf_counter() - start
-        summary = json.loads((run_dir / "summary.json").read_text())
-        print(f"\nseed {seed}: exit {code}, wall {wall:.1f} s, run dir {run_dir}")
-        for arm, m in summary["arms"].items():
-            print(
-                f"  {arm:5s} test RMSE {m['test_rmse']:.3f}  last value {m['naive_rmse']:.3f}  "
-                f"ratio {m['rmse_ratio']:.3f}  best epoch {int(m['best_epoch']) + 1}  "
-                f"val RMSE {m['val_rmse']:.3f}"
-            )
-        verdict = summary["verdict"]
-        print(f"  verdict: shown={verdict.get('shown')}")
-        print(f"  {verdict['evidence'][args.lang]}")
-    print(f"\nload average after: {os.getloadavg()}")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bench_seeds("forecast", __doc__.splitlines()[0], arm_line))

@@ -1,0 +1,71 @@
+"""Run one lab's preset for several seeds in this process and print each arm's figures.
+
+Shared by the lab benchmarks (`bench/memory_quick.py`, `bench/forecast_quick.py`): the
+command-line flags, the seed loop, the verdict and the load average before and after are the
+same for every lab; only the line printed per arm differs. Runs one after another (never two
+trainings at once on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from engine import catalogue  # noqa: E402
+
+ArmLine = Callable[[str, dict[str, Any]], str]
+
+
+def bench_seeds(lab_id: str, description: str, arm_line: ArmLine) -> int:
+    """Parse the common flags, run `lab_id` once per seed, print `arm_line` for every arm."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds to run")
+    parser.add_argument("--preset", default="quick", help="preset to start from")
+    parser.add_argument("--set", action="append", default=[], help="override, name=value")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
+    parser.add_argument("--lang", default="en", choices=("en", "ko"), help="verdict language")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="CPU threads (0 = one per physical core, as a run uses; 1 helps on a busy machine)",
+    )
+    args = parser.parse_args()
+    if args.threads:
+        from engine import device
+
+        device.physical_cores = lambda: args.threads  # configure() reads it
+
+    from engine.run import run  # imports torch
+
+    lab = catalogue.get_lab(lab_id)
+    params = catalogue.resolve_params(lab, args.preset, catalogue.parse_assignments(args.set))
+    print(f"load average before: {os.getloadavg()}; threads: {args.threads or 'default'}")
+    print("params:", json.dumps(params))
+    shown = 0
+    for seed in args.seeds:
+        run_dir = Path(tempfile.mkdtemp(prefix=f"{lab_id}-s{seed}-"))
+        spec = {"lab": lab_id, "params": params, "seed": seed, "device": args.device}
+        start = time.perf_counter()
+        code = run(spec, run_dir)
+        wall = time.perf_counter() - start
+        summary = json.loads((run_dir / "summary.json").read_text())
+        print(f"\nseed {seed}: exit {code}, wall {wall:.1f} s, run dir {run_dir}")
+        for arm, metrics in summary["arms"].items():
+            print(arm_line(arm, metrics))
+        verdict = summary["verdict"]
+        shown += bool(verdict.get("shown"))
+        print(f"  verdict: shown={verdict.get('shown')}")
+        print(f"  {verdict['evidence'][args.lang]}")
+    print(f"\nshown for {shown} of {len(args.seeds)} seeds")
+    print(f"load average after: {os.getloadavg()}")
+    return 0
