@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -316,6 +317,26 @@ def setup(arm: str, params: dict[str, Any], device: torch.device, seed: int) -> 
         raise RunError(
             f"{exc} (--set hidden=...)", f"hidden은 짝수여야 합니다: {params['hidden']}"
         ) from None
+    return arm_setup(
+        model,
+        data,
+        params,
+        device,
+        probe=make_probe(ARM_LABELS[arm], data),
+        finish=make_finish(ARM_LABELS[arm], data, started),
+    )
+
+
+def arm_setup(
+    model: nn.Module,
+    data: Any,
+    params: dict[str, Any],
+    device: torch.device,
+    probe: Callable[[ProbeContext], list[dict[str, Any]]],
+    finish: Callable[[ProbeContext], tuple[dict[str, float], list[dict[str, Any]]]],
+) -> ArmSetup:
+    """One translation arm's training: Adam with one-cycle over the whole run, token-level
+    cross-entropy, clipping; shared by this lab and the Transformer lab."""
     epochs, batch = int(params["epochs"]), int(params["batch_size"])
     optimizer, scheduler = optimiser(
         model, params, epochs * math.ceil(len(data.train_pairs) / batch)
@@ -332,8 +353,8 @@ def setup(arm: str, params: dict[str, Any], device: torch.device, seed: int) -> 
         classify=False,
         clip=float(params["clip"]) or None,
         probes_per_epoch=1,
-        probe=make_probe(ARM_LABELS[arm], data),
-        finish=make_finish(ARM_LABELS[arm], data, started),
+        probe=probe,
+        finish=finish,
     )
 
 

@@ -245,10 +245,6 @@ def setup(arm: str, params: dict[str, Any], device: torch.device, seed: int) -> 
     except ValueError as exc:
         raise RunError(f"{exc}; change it with --set", f"매개변수가 맞지 않습니다: {exc}") from None
     model = model.to(device)
-    epochs, batch = int(params["epochs"]), int(params["batch_size"])
-    optimizer, scheduler = s2s.optimiser(
-        model, params, epochs * math.ceil(len(data.train_pairs) / batch)
-    )
     base_finish = s2s.make_finish(label, data, started)
     source = data.test_pairs[data.display].source
 
@@ -270,21 +266,7 @@ def setup(arm: str, params: dict[str, Any], device: torch.device, seed: int) -> 
                 metrics.update({f"epoch_s_{key}_{n}": s for n, s in points})
         return metrics, events
 
-    return ArmSetup(
-        model=model,
-        train=data.tensors(data.train, device),
-        test=data.tensors(data.test, device),
-        optimizer=optimizer,
-        epochs=epochs,
-        batch_size=batch,
-        scheduler=scheduler,
-        loss_fn=sequence_loss,
-        classify=False,
-        clip=float(params["clip"]) or None,
-        probes_per_epoch=1,
-        probe=probe,
-        finish=finish,
-    )
+    return s2s.arm_setup(model, data, params, device, probe=probe, finish=finish)
 
 
 def translate(run_dir: Path | str, text: str, arm: str | None = None) -> dict[str, Any]:
