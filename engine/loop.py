@@ -78,6 +78,9 @@ class ArmSetup:
     log_every: int = 10  # steps per `step` event
     probe: Callable[[ProbeContext], list[dict[str, Any]]] | None = None
     finish: Callable[[ProbeContext], tuple[dict[str, float], list[dict[str, Any]]]] | None = None
+    # reorders each epoch's shuffled permutation of the training set (on the CPU), e.g. into
+    # batches of similar length; a function of the permutation, so a resumed epoch repeats it
+    order: Callable[[torch.Tensor], torch.Tensor] | None = None
 
 
 @dataclass
@@ -214,7 +217,10 @@ class Trainer:
             self._zero_sums()
         else:  # resuming mid-epoch: replay the same shuffle
             self.shuffle.set_state(pos.shuffle_state)
-        order = torch.randperm(self.n_train, generator=self.shuffle).to(self.device)
+        order = torch.randperm(self.n_train, generator=self.shuffle)
+        if s.order is not None:
+            order = s.order(order)
+        order = order.to(self.device)
         inputs, targets = s.train
         s.model.train()
         window_start = time.perf_counter()

@@ -29,11 +29,9 @@ import math
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from engine.translation import BOS, EOS, PAD
+from engine.translation import BOS, EOS, PAD, unpack
 
 ATTENTIONS = ("none", "dot", "additive")
 
@@ -45,16 +43,6 @@ class Seq2SeqConfig:
     embed: int = 32  # E, the character embedding size
     hidden: int = 128  # H, encoder state size (H/2 per direction) and decoder state size
     attention: str = "dot"  # none | dot | additive
-
-
-def pack(src: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
-    """One tensor the training loop can batch: (B, S) and (B, T) -> (B, S + T)."""
-    return torch.cat([src, tgt_in], dim=1)
-
-
-def sequence_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Mean cross-entropy over the real (non-pad) target tokens: (B, T, V), (B, T)."""
-    return F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten(), ignore_index=PAD)
 
 
 def masked_softmax(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -94,25 +82,53 @@ class AdditiveAttention(nn.Module):
         return weights @ keys, weights
 
 
+def reverse_within(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Reverse each sequence of x (B, S, ...) inside its own length, padding left in place:
+    [a b c PAD] -> [c b a PAD]. Its own inverse."""
+    s = x.shape[1]
+    t = torch.arange(s, device=x.device)[None, :]  # (1, S)
+    index = torch.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)  # (B, S)
+    return x.gather(1, index.view(*index.shape, *([1] * (x.dim() - 2))).expand_as(x))
+
+
 class Encoder(nn.Module):
-    """Embedding + bidirectional GRU over the unpadded part of each source."""
+    """Embedding + bidirectional GRU over the unpadded part of each source.
+
+    The two directions are two `nn.GRU`s over padded batches rather than one bidirectional
+    GRU over a `PackedSequence`: padding sits after every sequence, so the forward direction
+    never reads it before a real token, and the backward one reads each sequence reversed
+    inside its length. Same arithmetic, about twice as fast on a CPU (packing's gathers cost
+    as much as the GRU at these sizes)."""
 
     def __init__(self, config: Seq2SeqConfig) -> None:
         super().__init__()
         self.embedding = nn.Embedding(config.vocab, config.embed, padding_idx=PAD)
-        self.rnn = nn.GRU(config.embed, config.hidden // 2, batch_first=True, bidirectional=True)
+        self.forward_rnn = nn.GRU(config.embed, config.hidden // 2, batch_first=True)
+        self.backward_rnn = nn.GRU(config.embed, config.hidden // 2, batch_first=True)
+        self._register_load_state_dict_pre_hook(_from_bidirectional)
 
     def forward(self, src: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """src (B, S) -> states (B, S, H), final summary (B, H), mask (B, S)."""
         mask = src != PAD
-        lengths = mask.sum(1).clamp_min(1).cpu()
-        packed = pack_padded_sequence(
-            self.embedding(src), lengths, batch_first=True, enforce_sorted=False
+        lengths = mask.sum(1).clamp_min(1)
+        emb = self.embedding(src)
+        forward_states, _ = self.forward_rnn(emb)  # (B, S, H/2)
+        backward_states = reverse_within(
+            self.backward_rnn(reverse_within(emb, lengths))[0], lengths
         )
-        out, h_n = self.rnn(packed)
-        states, _ = pad_packed_sequence(out, batch_first=True, total_length=src.shape[1])
-        summary = torch.cat([h_n[0], h_n[1]], dim=1)  # last forward + last backward (B, H)
+        states = torch.cat([forward_states, backward_states], dim=-1)  # (B, S, H)
+        states = states * mask[..., None]  # padded positions hold 0, as a packed GRU leaves them
+        last = (lengths - 1)[:, None, None].expand(-1, 1, forward_states.shape[-1])
+        summary = torch.cat([forward_states.gather(1, last)[:, 0], backward_states[:, 0]], dim=1)
         return states, summary, mask
+
+
+def _from_bidirectional(state: dict, prefix: str, *_: object) -> None:  # type: ignore[type-arg]
+    """Weights saved by the earlier encoder (one bidirectional `rnn`) load into the two GRUs."""
+    for key in [k for k in state if k.startswith(prefix + "rnn.")]:
+        name = key[len(prefix + "rnn.") :]
+        direction = "backward_rnn" if name.endswith("_reverse") else "forward_rnn"
+        state[f"{prefix}{direction}.{name.removesuffix('_reverse')}"] = state.pop(key)
 
 
 class Decoder(nn.Module):
@@ -213,8 +229,8 @@ class Seq2Seq(nn.Module):
         self.decoder = Decoder(config)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """x = [src | tgt_in] (B, S + T) -> logits (B, T, V)."""
-        src, tgt_in = x[:, : self.config.src_len], x[:, self.config.src_len :]
+        """x = [src | tgt_in] (B, S + T) -> logits (B, T', V), T' the batch's longest target."""
+        src, tgt_in = unpack(x, self.config.src_len)
         states, summary, mask = self.encoder(src)
         return self.decoder(tgt_in, states, summary, mask)
 

@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from engine.translation import BOS, EOS, PAD
+from engine.translation import BOS, EOS, PAD, unpack
 
 
 @dataclass
@@ -188,8 +188,8 @@ class Transformer(nn.Module):
         return self.out(self.ln_dec(y))
 
     def forward(self, x: torch.Tensor, explicit: bool = False) -> torch.Tensor:
-        """x = [src | tgt_in] (B, S + T) -> logits (B, T, V)."""
-        src, tgt_in = x[:, : self.config.src_len], x[:, self.config.src_len :]
+        """x = [src | tgt_in] (B, S + T) -> logits (B, T', V), T' the batch's longest target."""
+        src, tgt_in = unpack(x, self.config.src_len)
         return self.decode(tgt_in, self.encode(src, explicit), src, explicit)
 
     def attention_maps(self) -> dict[str, list[torch.Tensor]]:

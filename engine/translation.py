@@ -22,16 +22,21 @@ Korean number words follow common usage, which we fix here so the task is determ
 Tokens are characters (one Hangul syllable, letter, digit, space or punctuation mark each),
 over a fixed vocabulary built from the generator's own alphabet, so it never depends on the
 data drawn and a checkpoint's embedding rows always mean the same characters.
+
+The end of the module is the batch format both models train on: source and teacher-forcing
+input side by side in one tensor (`pack`/`unpack`), batches of similar length
+(`length_order`) and the losses over target tokens.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import torch
+import torch.nn.functional as F
 
 PAD, BOS, EOS, UNK = 0, 1, 2, 3
 SPECIALS = ("<pad>", "<bos>", "<eos>", "<unk>")
@@ -312,3 +317,72 @@ def bucket_edges(max_len: int, width: int = BUCKET_WIDTH) -> list[tuple[int, int
 
 def bucket_label(edge: tuple[int, int]) -> str:
     return f"{edge[0]}-{edge[1]}"
+
+
+# --- one tensor per batch, as the training loop wants it -----------------------------------
+
+
+def pack(src: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
+    """One tensor the training loop can batch: (B, S) and (B, T) -> (B, S + T)."""
+    return torch.cat([src, tgt_in], dim=1)
+
+
+def unpack(x: torch.Tensor, src_len: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(B, S + T) -> src (B, S'), tgt_in (B, T'), each cut after its batch's longest real
+    sequence: columns of pure padding cost time and change nothing (batches of similar
+    lengths, see `length_order`, make the cut worth it)."""
+    src, tgt_in = x[:, :src_len], x[:, src_len:]
+    return src[:, : _extent(src)], tgt_in[:, : _extent(tgt_in)]
+
+
+def _extent(ids: torch.Tensor) -> int:
+    """How many leading columns of ids (B, L) hold a real token in some row (at least 1)."""
+    return max(int((ids != PAD).sum(1).max()), 1) if ids.numel() else ids.shape[1]
+
+
+def sequence_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over the real (non-pad) target tokens: (B, T', V), (B, T).
+    Targets are cut to the logits' T' <= T: `unpack` dropped only columns of padding."""
+    targets = targets[:, : logits.shape[1]]
+    return F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten(), ignore_index=PAD)
+
+
+def per_pair_loss(mean_tokens: float) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """Cross-entropy summed over a batch's real target tokens / (B x `mean_tokens`), the
+    training set's mean target tokens per pair: what `length_order` batches train with.
+
+    A per-token mean (`sequence_loss`) would give a batch of 3-character pairs the same
+    weight as a batch of 30-character ones, and the long inputs, the very ones the lab is
+    about, would learn late. Summed, every token weighs the same however pairs are batched,
+    and over an epoch the mean of this loss is the per-token mean (up to the ragged batch)."""
+
+    def loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        targets = targets[:, : logits.shape[1]]
+        total = F.cross_entropy(
+            logits.flatten(0, 1).float(), targets.flatten(), ignore_index=PAD, reduction="sum"
+        )
+        return total / (targets.shape[0] * mean_tokens)
+
+    return loss
+
+
+def length_order(
+    lengths: torch.Tensor, batch_size: int, pool: int = 32
+) -> Callable[[torch.Tensor], torch.Tensor]:
+    """An `ArmSetup.order`: batches of similar source length, so `unpack` can cut them short.
+
+    Each epoch's shuffled permutation is cut into pools of `pool` batches; a pool is sorted by
+    length and split into batches, and the full batches of all pools are put in an order
+    drawn from the permutation itself (so a resumed epoch repeats it exactly). Which pairs
+    meet in a batch still changes every epoch; the ragged last batch stays last."""
+
+    def order(perm: torch.Tensor) -> torch.Tensor:
+        batches: list[torch.Tensor] = []
+        for chunk in perm.split(batch_size * pool):
+            chunk = chunk[torch.argsort(lengths[chunk], stable=True)]
+            batches.extend(chunk.split(batch_size))
+        ragged = batches.pop() if batches and len(batches[-1]) < batch_size else None
+        shuffled = [batches[i] for i in torch.argsort(perm[: len(batches)]).tolist()]
+        return torch.cat(shuffled + ([ragged] if ragged is not None else []) or [perm])
+
+    return order

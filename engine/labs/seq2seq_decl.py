@@ -157,11 +157,11 @@ SEQ2SEQ = Lab(
         HIDDEN,
         EPOCHS,
         BATCH,
-        lr_param(3e-3),
+        lr_param(6e-3),
         CLIP,
     ),
     presets={
-        "quick": {"task": "digits", "attention": "dot", "examples": 20000, "epochs": 8},
+        "quick": {"task": "digits", "attention": "dot", "examples": 20000, "epochs": 6},
         "full": {
             "task": "mixed",
             "attention": "both",
@@ -170,6 +170,7 @@ SEQ2SEQ = Lab(
             "hidden": 256,
             "epochs": 20,
             "batch_size": 256,
+            "lr": 3e-3,
         },
     },
     preset_help={

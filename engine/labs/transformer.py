@@ -32,9 +32,8 @@ from torch import nn
 from engine import probes
 from engine.labs import seq2seq as s2s
 from engine.loop import ArmSetup, ProbeContext
-from engine.seq2seq import sequence_loss
 from engine.transformer import Transformer, TransformerConfig
-from engine.translation import BOS, Vocab
+from engine.translation import BOS, Vocab, sequence_loss
 
 HIGH = s2s.HIGH
 TIMED_STEPS = 3  # training steps timed per model and length (after one warm-up step)

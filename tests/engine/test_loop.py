@@ -17,6 +17,7 @@ from engine.labs import features
 from engine.loop import ArmSetup, Trainer
 from engine.run import LabRun, run
 from engine.signals import StopRequest
+from engine.translation import length_order
 
 from .conftest import TINY
 
@@ -61,6 +62,8 @@ def toy_setup(arm: str, params: dict[str, Any], device: torch.device, seed: int)
         classify=not mse,
         log_every=4,
         probe=probe,
+        # the big arm batches similar values of x[:, 2] together: resume must repeat that too
+        order=length_order((x[:, 2] * 4).round().long(), 30, pool=3) if arm == "big" else None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from engine.seq2seq import (
     ATTENTIONS,
@@ -11,10 +12,19 @@ from engine.seq2seq import (
     DotAttention,
     Seq2Seq,
     Seq2SeqConfig,
+    reverse_within,
+)
+from engine.translation import (
+    BOS,
+    EOS,
+    PAD,
+    Vocab,
+    generate,
     pack,
     sequence_loss,
+    tensorize,
+    unpack,
 )
-from engine.translation import BOS, EOS, PAD, Vocab, generate, tensorize
 
 V, S, T = 20, 7, 6
 
@@ -59,7 +69,7 @@ def test_decoder_attention_covers_only_the_real_input(kind: str) -> None:
 
 
 def test_encoder_ignores_padding() -> None:
-    """Packing: the same source with more padding gives the same states and summary."""
+    """The same source with more padding gives the same states and summary."""
     net = model("dot")
     src = torch.tensor([[5, 6, 7, PAD, PAD, PAD, PAD]])
     wide = torch.cat([src, torch.full((1, 3), PAD)], dim=1)
@@ -69,6 +79,59 @@ def test_encoder_ignores_padding() -> None:
     torch.testing.assert_close(states, states2[:, :S])
     assert mask.tolist() == [[True] * 3 + [False] * 4]
     assert torch.all(states[0, 3:] == 0)
+
+
+def test_encoder_equals_a_packed_bidirectional_gru_and_loads_its_weights() -> None:
+    """The two padded GRUs compute what one bidirectional GRU over a PackedSequence does, and
+    weights saved from that earlier encoder (keys `rnn.*`, `rnn.*_reverse`) load into them."""
+    torch.manual_seed(3)
+    net = model("dot", hidden=12)
+    bi = torch.nn.GRU(8, 6, batch_first=True, bidirectional=True)
+    saved = {f"encoder.rnn.{k}": v for k, v in bi.state_dict().items()}
+    saved.update({k: v for k, v in net.state_dict().items() if not k.startswith("encoder.")})
+    saved["encoder.embedding.weight"] = net.encoder.embedding.weight.detach().clone()
+    net.load_state_dict(saved)
+    src, _ = batch()
+    lengths = (src != PAD).sum(1)
+    states, summary, mask = net.encoder(src)
+    packed = pack_padded_sequence(
+        net.encoder.embedding(src), lengths, batch_first=True, enforce_sorted=False
+    )
+    out, h_n = bi(packed)
+    expected, _ = pad_packed_sequence(out, batch_first=True, total_length=S)
+    torch.testing.assert_close(states, expected)
+    torch.testing.assert_close(summary, torch.cat([h_n[0], h_n[1]], dim=1))
+
+
+def test_reverse_within_keeps_padding_in_place_and_undoes_itself() -> None:
+    x = torch.tensor([[1, 2, 3, PAD], [4, 5, PAD, PAD]])[..., None]
+    lengths = torch.tensor([3, 2])
+    assert reverse_within(x, lengths)[..., 0].tolist() == [[3, 2, 1, PAD], [5, 4, PAD, PAD]]
+    assert torch.equal(reverse_within(reverse_within(x, lengths), lengths), x)
+
+
+@pytest.mark.parametrize("kind", ATTENTIONS)
+def test_a_batch_cut_to_its_longest_sequence_loses_nothing(kind: str) -> None:
+    """`unpack` drops the columns that are padding in every row: logits shrink to the
+    batch's longest target, and the loss is the loss of the uncut batch."""
+    net = model(kind)
+    src, tgt_in = batch()
+    tgt_in[:, 4:] = PAD  # every target shorter than T
+    targets = torch.roll(tgt_in, -1, dims=1)
+    targets[:, 3] = EOS
+    short = src[1:].clone()
+    short[0, 5:] = PAD  # rows of lengths 5 and 2: two columns of padding in both rows
+    with torch.no_grad():
+        logits = net(pack(short, tgt_in[1:]))
+        assert logits.shape[1] == 4
+        full = Seq2Seq(Seq2SeqConfig(V, S + 3, embed=8, hidden=16, attention=kind)).eval()
+        full.load_state_dict(net.state_dict())
+        wide = torch.cat([short, torch.full((2, 3), PAD)], dim=1)
+        torch.testing.assert_close(
+            sequence_loss(full(pack(wide, tgt_in[1:])), targets[1:]),
+            sequence_loss(logits, targets[1:]),
+        )
+    assert unpack(pack(short, tgt_in[1:]), S)[0].shape == (2, 5)
 
 
 @pytest.mark.parametrize("kind", ATTENTIONS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import torch
 
-from engine.seq2seq import pack, sequence_loss
 from engine.transformer import (
     MultiHeadAttention,
     Transformer,
@@ -13,7 +12,7 @@ from engine.transformer import (
     padding_mask,
     sinusoids,
 )
-from engine.translation import BOS, EOS, PAD, Vocab, generate, tensorize
+from engine.translation import BOS, EOS, PAD, Vocab, generate, pack, sequence_loss, tensorize
 
 V, S, T = 20, 7, 6
 

@@ -182,3 +182,41 @@ def test_length_buckets() -> None:
     assert tr.bucket_edges(30) == [(1, 5), (6, 10), (11, 15), (16, 20), (21, 25), (26, 30)]
     assert tr.bucket_edges(12) == [(1, 5), (6, 10), (11, 12)]
     assert tr.bucket_label((6, 10)) == "6-10"
+
+
+def test_length_order_batches_similar_lengths_and_repeats_itself() -> None:
+    g = torch.Generator().manual_seed(0)
+    lengths = torch.randint(1, 31, (1000,), generator=g)
+    perm = torch.randperm(1000, generator=g)
+    order = tr.length_order(lengths, 64, pool=4)(perm)
+    assert sorted(order.tolist()) == list(range(1000))  # a permutation: every pair, once
+    assert torch.equal(order, tr.length_order(lengths, 64, pool=4)(perm.clone()))
+    batches = order.split(64)
+    assert len(batches[-1]) == 1000 % 64  # the ragged batch stays last
+    spread = [int(lengths[b].max() - lengths[b].min()) for b in batches[:-1]]
+    assert max(spread) <= 12  # a pool of 256 sorted into 4 batches; random ones span ~1..30
+    firsts = [int(lengths[b].min()) for b in batches[:-1]]
+    assert firsts != sorted(firsts)  # batch order is shuffled, not short-to-long
+    other = tr.length_order(lengths, 64, pool=4)(torch.randperm(1000, generator=g))
+    assert not torch.equal(order, other)
+
+
+def test_per_pair_loss_weighs_every_token_the_same_however_pairs_are_batched() -> None:
+    """Averaged over an epoch's batches (weighted by batch size, as the loop does), the loss
+    is the per-token mean of the whole set, whether batches mix lengths or sort them."""
+    g = torch.Generator().manual_seed(0)
+    targets = torch.randint(4, 20, (8, 6), generator=g)
+    lengths = torch.tensor([1, 2, 6, 6, 3, 5, 2, 6])
+    targets[torch.arange(6)[None, :] >= lengths[:, None]] = tr.PAD
+    logits = torch.randn(8, 6, 20, generator=g)
+    loss = tr.per_pair_loss(float(lengths.float().mean()))
+    whole = tr.sequence_loss(logits, targets)
+    for order in (torch.arange(8), torch.argsort(lengths, stable=True)):
+        batches = order.split(4)
+        mean = sum(loss(logits[b], targets[b]) * len(b) for b in batches) / 8
+        torch.testing.assert_close(mean, whole)
+    short, long_ = torch.tensor([0, 1]), torch.tensor([2, 3])  # 1+2 vs 6+6 tokens
+    ratio = loss(logits[long_], targets[long_]) / tr.sequence_loss(logits[long_], targets[long_])
+    assert ratio > 3 * loss(logits[short], targets[short]) / tr.sequence_loss(
+        logits[short], targets[short]
+    )
