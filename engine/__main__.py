@@ -85,7 +85,7 @@ def translate_main(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    from engine.labs.seq2seq import shade
+    from engine.labs.translate import shade
 
     print(f"{result['input']} -> {result['output']}  ({result['arm']})")
     if isinstance(result.get("attention"), dict):
