@@ -13,6 +13,7 @@ from engine import catalogue
 from engine.checkpoint import save_atomic
 from engine.labs import seq2seq as s2s
 from engine.labs import transformer as tfl
+from engine.labs.translate import TranslateError, shade
 from engine.run import run
 from engine.signals import StopRequest
 from engine.translation import Pair, Vocab
@@ -119,7 +120,7 @@ def test_a_tiny_seq2seq_run_probes_and_judges(tmp_path: Path) -> None:
     result = s2s.translate(tmp_path, "삼일사")
     assert result["arm"] == "dot" and result["attention"]["data"]["cols"] == ["삼", "일", "사"]
     assert s2s.translate(tmp_path, "삼일사", arm="none")["attention"] is None
-    with pytest.raises(s2s.TranslateError, match="no arm 'gru'"):
+    with pytest.raises(TranslateError, match="no arm 'gru'"):
         s2s.translate(tmp_path, "삼", arm="gru")
 
 
@@ -160,14 +161,14 @@ def test_translate_returns_the_output_and_its_attention_map(tmp_path: Path) -> N
     assert heatmap["kind"] == "heatmap" and heatmap["data"]["cols"] == ["삼", "일", "사"]
     assert len(heatmap["data"]["rows"]) == heatmap["data"]["shape"][0] >= 1
     assert s2s.translate(run_dir, "이만 오천", arm="none")["attention"] is None
-    assert len(s2s.shade(heatmap).splitlines()) == len(heatmap["data"]["rows"]) + 1
+    assert len(shade(heatmap).splitlines()) == len(heatmap["data"]["rows"]) + 1
 
 
 @pytest.mark.parametrize(
     ("text", "words"), [("삼!", "unknown characters"), ("", "empty"), ("일" * 11, "at most 10")]
 )
 def test_translate_explains_bad_input(tmp_path: Path, text: str, words: str) -> None:
-    with pytest.raises(s2s.TranslateError, match=words) as exc:
+    with pytest.raises(TranslateError, match=words) as exc:
         s2s.translate(trained_run(tmp_path), text)
     assert exc.value.ko
 
@@ -175,7 +176,7 @@ def test_translate_explains_bad_input(tmp_path: Path, text: str, words: str) -> 
 def test_translate_needs_a_checkpoint(tmp_path: Path) -> None:
     run_dir = trained_run(tmp_path)
     (run_dir / "checkpoint.pt").unlink()
-    with pytest.raises(s2s.TranslateError, match="no checkpoint.pt"):
+    with pytest.raises(TranslateError, match="no checkpoint.pt"):
         s2s.translate(run_dir, "삼일사")
-    with pytest.raises(s2s.TranslateError, match="not a seq2seq"):
+    with pytest.raises(TranslateError, match="not a seq2seq"):
         s2s.translate(tmp_path / "nowhere", "삼")
