@@ -270,7 +270,7 @@ def results_table() -> dict[str, Any]:
     labels = list(next(iter(FINALS.values()))) if FINALS else []
     columns = ["model", *labels]
     rows = [
-        [arm, *(round(b[k][0], 3) if b[k][1] else "-" for k in labels)] for arm, b in FINALS.items()
+        [arm, *(round(b[k][0], 2) if b[k][1] else "-" for k in labels)] for arm, b in FINALS.items()
     ]
     title = {
         "ko": "입력 길이별 정확 일치율 (시험 세트 전체)",
