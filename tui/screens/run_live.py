@@ -2,9 +2,12 @@
 
 The same screen follows a running run and replays a finished one: it loads the run's
 events from disk, then, while the run's process lives, a thread worker tails the file
-(`tui.runfollow.follow`) and each batch is applied inside `batch_update()`. Leaving the
-screen leaves the run going; the Runs screen re-attaches. Cancel sends SIGINT, and the run
-saves a checkpoint before it ends as cancelled; resume continues from that checkpoint.
+(`tui.runfollow.follow`). Each batch is folded into the state at once, but the screen is
+redrawn from it at most every `REDRAW_S` (the loss chart and the probe, which cost the most
+to draw, every `CHARTS_S`), and only the parts that changed: on a 2-core machine every
+redraw is CPU taken from the training it shows. Keys redraw at once. Leaving the screen
+leaves the run going; the Runs screen re-attaches. Cancel sends SIGINT, and the run saves a
+checkpoint before it ends as cancelled; resume continues from that checkpoint.
 
 A finished seq2seq or transformer run can translate the student's own input (`t`): the
 translation runs as `python -m engine translate ... --json` in a thread worker, so torch
@@ -25,6 +28,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
@@ -40,6 +44,11 @@ if TYPE_CHECKING:
     from tui.app import DlearnApp
 
 SMOOTHING_STEPS = (0.0, 0.6, 0.9)
+# Redraws driven by the run's events, at most: the progress line ~2 Hz, the loss chart and
+# the probe (the costly ones, ~10 ms each) ~1 Hz. Measured on 2 cores (bench/ui_follow.py):
+# at ~10 Hz the app took ~30% of a core and the training ran at about half its speed.
+REDRAW_S = 0.5
+CHARTS_S = 1.0
 TRANSLATING_LABS = ("seq2seq", "transformer")
 
 
@@ -103,6 +112,10 @@ class RunLiveScreen(Screen[None]):
         self._seen_at = time.monotonic()  # when state.t was last advanced
         self.translation: dict[str, Any] | None = None  # the last `engine translate` result
         self._used = False  # the translate line shows a result or error, not the hint
+        self._redraw_timer: Timer | None = None  # a throttled redraw waiting to run
+        self._last_redraw = 0.0
+        self._charts_at = 0.0  # when the chart and probe were last brought up to date
+        self._drawn: dict[str, Any] = {}  # what each Static shows now: unchanged, not redrawn
 
     def compose(self) -> ComposeResult:
         self.set_reactive(RunLiveScreen.lang, self.app.lang)
@@ -122,7 +135,7 @@ class RunLiveScreen(Screen[None]):
         alive = rundir.is_alive(self.run_dir)[0]
         self.status = "running" if alive else rundir.inspect(self.run_dir).status
         self.query_one(ProbeView).lang = self.lang
-        self.redraw()
+        self._redraw_now()
         if alive:
             self._follow(self.events_offset)
         self.set_interval(1.0, self._tick)
@@ -145,26 +158,61 @@ class RunLiveScreen(Screen[None]):
 
     def on_run_live_screen_batch(self, message: Batch) -> None:
         before = self.state.t
+        self.state.apply(message.events)
+        if self.state.t != before:
+            self._seen_at = time.monotonic()
+        if message.alive:
+            self._redraw_soon()
+        else:  # the run ended: show its verdict at once
+            self.status = rundir.inspect(self.run_dir).status
+            self._redraw_now()
+
+    def _redraw_soon(self, at: float = 0.0) -> None:
+        """Redraw now if the last redraw is `REDRAW_S` old (and it is past `at`), else once
+        when it will be: however fast events come, at most one redraw waits."""
+        if self._redraw_timer is not None:
+            return  # already pending: it will draw the newest state
+        wait = max(self._last_redraw + REDRAW_S, at) - time.monotonic()
+        if wait <= 0:
+            self._redraw_now()
+        else:
+            self._redraw_timer = self.set_timer(wait, self._redraw_due)
+
+    def _redraw_due(self) -> None:
+        self._redraw_timer = None
+        self._redraw_now()
+
+    def _redraw_now(self) -> None:
+        if self._redraw_timer is not None:
+            self._redraw_timer.stop()
+            self._redraw_timer = None
+        now = time.monotonic()
+        charts = now - self._charts_at >= CHARTS_S or self.status != "running"
+        self._last_redraw = now
+        if charts:
+            self._charts_at = now
         with self.app.batch_update():
-            self.state.apply(message.events)
-            if self.state.t != before:
-                self._seen_at = time.monotonic()
-            if not message.alive:
-                self.status = rundir.inspect(self.run_dir).status
-            self.redraw()
+            self.redraw(charts=charts)
+        if not charts:  # come back for the chart and the probe when they are due
+            self._redraw_soon(at=self._charts_at + CHARTS_S)
 
     def _tick(self) -> None:
-        if self.status == "running":
+        """Keep the elapsed clock going while no events arrive (a long evaluation)."""
+        if self.status == "running" and time.monotonic() - self._last_redraw >= 1.0:
             self._draw_head()
 
     # -- drawing ---------------------------------------------------------------------
 
-    def redraw(self) -> None:
+    def redraw(self, charts: bool = True) -> None:
+        """Bring the screen up to date (with `charts` False, all but the loss chart and the
+        probe); a part whose content did not change is not redrawn."""
         self.sub_title = tr("run_live", self.lang)
         self._draw_head()
-        chart = self.query_one(LineChart)
-        chart.set_lines([Line(arm, xs, ys) for arm, (xs, ys) in self.state.curves.items() if xs])
-        self._draw_probe()
+        if charts:
+            chart = self.query_one(LineChart)
+            lines = [Line(arm, xs, ys) for arm, (xs, ys) in self.state.curves.items() if xs]
+            chart.set_lines(lines, revision=(id(self.state), self.state.curves_rev))
+            self._draw_probe()
         self._draw_verdict()
         self._draw_translate_hint()
 
@@ -213,7 +261,18 @@ class RunLiveScreen(Screen[None]):
         if step.get("samples_per_s") is not None:
             line.append(" · " + tr("run_speed", lang, speed=f"{step['samples_per_s']:,.0f}"))
         head.append_text(line)
-        self.query_one("#run-head", Static).update(head)
+        self._update_static("#run-head", head)
+
+    def _update_static(self, selector: str, text: Text) -> None:
+        """Show `text` in a Static unless it already does; lay the screen out again only
+        when the number of lines it wraps to changed (a layout redraws every widget)."""
+        if self._drawn.get(selector) == text:
+            return
+        widget = self.query_one(selector, Static)
+        width, height = widget.content_size
+        layout = width <= 0 or len(text.wrap(self.app.console, width)) != height
+        widget.update(text, layout=layout)
+        self._drawn[selector] = text
 
     def _names(self) -> list[str]:
         return list(self.state.probes)
@@ -225,7 +284,6 @@ class RunLiveScreen(Screen[None]):
             result = self.translation or {}
             view.caption = tr("translate_caption", self.lang, text=result.get("input", ""))
             view.probe = {**heatmap, "arm": result.get("arm", "")}
-            view.refresh()
             return
         names = self._names()
         if not names:
@@ -249,8 +307,7 @@ class RunLiveScreen(Screen[None]):
             i=index + 1,
             n=len(snapshots),
         ) + ("" if self.snap_index is not None else " · " + tr("probe_latest", self.lang))
-        view.probe = probe
-        view.refresh()
+        view.probe = probe  # a reactive: the same snapshot again redraws nothing
 
     def _draw_verdict(self) -> None:
         lang, state = self.lang, self.state
@@ -283,9 +340,8 @@ class RunLiveScreen(Screen[None]):
                 ),
                 style="dim",
             )
-        widget = self.query_one("#verdict", Static)
-        widget.update(line)
-        widget.display = bool(line.plain)
+        self._update_static("#verdict", line)
+        self.query_one("#verdict", Static).display = bool(line.plain)
 
     # -- actions ---------------------------------------------------------------------
 
@@ -440,6 +496,5 @@ class RunLiveScreen(Screen[None]):
 
     def _show_result(self, line: Text, used: bool = True) -> None:
         self._used = self._used or used
-        widget = self.query_one("#translate-result", Static)
-        widget.update(line)
-        widget.display = True
+        self._update_static("#translate-result", line)
+        self.query_one("#translate-result", Static).display = True

@@ -245,13 +245,22 @@ class LineChart(Widget):
         super().__init__(id=id)
         self.lines: list[Line] = []
         self.x_label = x_label
+        self.revision: object = None
+        self.renders = 0  # how often the chart was drawn: redraws cost the training CPU
 
-    def set_lines(self, lines: Sequence[Line]) -> None:
-        """Replace the data (the caller batches these, ~10 Hz at most)."""
-        self.lines = list(lines)
+    def set_lines(self, lines: Sequence[Line], revision: object = None) -> None:
+        """Replace the data and redraw, unless `revision` is given and is the one drawn.
+
+        A live run's curves grow in place; the caller says with `revision` whether they
+        changed, so that a redraw of the screen does not redraw an unchanged chart.
+        """
+        if revision is not None and revision == self.revision:
+            return
+        self.lines, self.revision = list(lines), revision
         self.refresh()
 
     def render(self) -> Text:
+        self.renders += 1
         width, height = self.size
         rows = render_chart(
             self.lines,

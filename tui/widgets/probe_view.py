@@ -61,7 +61,11 @@ def render_probe(
 
 
 class ProbeView(Widget):
-    """A titled probe, with a caption (arm, step, position in the snapshots) under the title."""
+    """A titled probe, with a caption (arm, step, position in the snapshots) under the title.
+
+    It redraws only when `probe`, `caption` or `lang` change (reactives compare the new value
+    with the old): a live screen may set the same snapshot many times a second.
+    """
 
     DEFAULT_CSS = """
     ProbeView { height: 1fr; }
@@ -74,7 +78,10 @@ class ProbeView(Widget):
     lang: reactive[str] = reactive("en")
     """Language of the probe's title."""
 
+    renders = 0  # how often the probe was drawn (set per instance on the first draw)
+
     def render(self) -> RenderableType:
+        self.renders += 1
         probe = self.probe
         if probe is None:
             return Text(self.caption, style="dim")
