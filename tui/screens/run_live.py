@@ -318,12 +318,12 @@ class RunLiveScreen(Screen[None]):
             shown = bool(verdict.get("shown"))
             head = tr("verdict_shown" if shown else "verdict_not_shown", lang)
             line.append(f"{tr('verdict', lang)}: {'✓' if shown else '✗'} {head}", style="bold")
-            line.append("\n" + str((verdict.get("evidence") or {}).get(lang, "")))
-            if self.prediction is not None:
+            if self.prediction is not None:  # before the evidence: it must never be cut off
                 guess = self.prediction["shown"]
                 said = tr("verdict_shown" if guess else "verdict_not_shown", lang)
                 key = "prediction_right" if guess == shown else "prediction_wrong"
                 line.append("\n" + tr(key, lang, said=said), style="bold")
+            line.append("\n" + str((verdict.get("evidence") or {}).get(lang, "")))
         elif self.status == "failed":
             final = state.final or {}
             text = final.get("message_ko") if lang == "ko" else final.get("message")
@@ -341,7 +341,9 @@ class RunLiveScreen(Screen[None]):
                 style="dim",
             )
         self._update_static("#verdict", line)
-        self.query_one("#verdict", Static).display = bool(line.plain)
+        box = self.query_one("#verdict", Static)
+        box.display = bool(line.plain)
+        box.set_class(self.status == "finished", "-finished")  # the evidence gets the room
 
     # -- actions ---------------------------------------------------------------------
 
