@@ -8,7 +8,7 @@ through the same code, so the replay is exactly what was seen live.
 events arrive, and backs off to once a second while none do (file reads and JSON parsing
 stay off the UI thread). On two cores every wake-up of the app is taken from the training
 threads, so the app wakes no more often than a student can read. Each batch goes to a
-callback; the live screen folds it in at once and redraws at most ~2 Hz. Memory stays flat
+callback; the live screen folds it in at once and redraws at most ~1 Hz. Memory stays flat
 over a long run: curves and snapshot lists are thinned by half whenever they pass their caps.
 
 Torch-free: only `engine.rundir`, `engine.launch` and `engine.events` are imported.
@@ -29,7 +29,7 @@ from typing import Any
 from engine import rundir
 from engine.events import FINAL_TYPES
 
-POLL_S = 0.5  # while events arrive: ~2 Hz, as often as the live screen redraws
+POLL_S = 0.5  # while events arrive: ~2 Hz, a little more often than the screen redraws
 POLL_MAX_S = 1.0  # while none do (torch still importing, a long evaluation), slower
 ALIVE_EVERY_S = 0.5  # how often the follower checks the run's process
 MAX_POINTS = 1000  # per arm's loss curve: more than any chart has dot columns

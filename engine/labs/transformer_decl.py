@@ -151,8 +151,8 @@ TRANSFORMER = Lab(
     },
     preset_help={
         "quick": {
-            "ko": "2코어 CPU에서 약 3분: GRU와 트랜스포머, 길이 8~64의 에폭 시간",
-            "en": "about 3 minutes on a 2-core CPU: GRU and Transformer, epoch time at 8..64",
+            "ko": "2코어 CPU에서 약 3분 반: GRU와 트랜스포머, 길이 8~64의 에폭 시간",
+            "en": "about 3.5 minutes on a 2-core CPU: GRU and Transformer, epoch time at 8..64",
         },
         "full": {
             "ko": "GPU용: 예문 10만 개, d_model 128, 길이 512까지 시간 측정",

@@ -44,11 +44,12 @@ if TYPE_CHECKING:
     from tui.app import DlearnApp
 
 SMOOTHING_STEPS = (0.0, 0.6, 0.9)
-# Redraws driven by the run's events, at most: the progress line ~2 Hz, the loss chart and
-# the probe (the costly ones, ~10 ms each) ~1 Hz. Measured on 2 cores (bench/ui_follow.py):
-# at ~10 Hz the app took ~30% of a core and the training ran at about half its speed.
-REDRAW_S = 0.5
-CHARTS_S = 1.0
+# Redraws driven by the run's events, at most: the progress line ~1 Hz, the loss chart and
+# the probe (the costly ones, ~10 ms each) every 2 s. Measured on 2 cores (bench/ui_follow.py):
+# at ~10 Hz the app took ~30% of a core and the training ran ~0.6x as fast; at 2 Hz / 1 Hz
+# 5% and ~0.94x; at these rates 3% and ~0.99x (median of 5 rounds, a key every 10 s).
+REDRAW_S = 1.0
+CHARTS_S = 2.0
 TRANSLATING_LABS = ("seq2seq", "transformer")
 
 
