@@ -71,6 +71,18 @@ def test_table_cells_and_alignment() -> None:
     assert "layer" in text and "0.25" in text
 
 
+def test_narrow_table_wraps_between_words_not_inside_numbers() -> None:
+    """The seq2seq results table in a half-width pane: labels wrap at spaces, numbers whole."""
+    columns = ["model", "1-5", "6-10", "11-15", "16-20", "21-25", "26-30"]
+    rows = [
+        ["GRU, no attention", 1.0, 0.86, 0.31, 0.0176, 0.0, 0.0],
+        ["GRU + dot attention", 0.99, 0.95, 0.94, 0.91, 0.86, 0.79],
+    ]
+    text = plain(render_table({"columns": columns, "rows": rows}), width=48)
+    assert "attention" in text and "0.0176" in text  # not folded into pieces
+    assert "26-30" in text and "0.79" in text  # and the longest bucket still fits
+
+
 def test_probe_view_heatmap_fits_its_height(tmp_path: Path) -> None:
     probe = {"kind": "heatmap", "data": {"matrix": [[0.5] * 8] * 64, "range": [0, 1]}}
     text = plain(render_probe(probe, 20, 10, color=True))

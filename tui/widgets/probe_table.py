@@ -29,17 +29,19 @@ def render_table(data: dict[str, Any]) -> Table | Text:
     rows = data.get("rows") or []
     if not columns:
         return Text("(empty)", style="dim")
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
+    table = Table(
+        box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False, padding=(0, 0)
+    )
     for k, name in enumerate(columns):
-        numeric = bool(rows) and all(
-            isinstance(r[k], (int, float)) for r in rows if k < len(r) and r[k] is not None
-        )
-        longest_word = max((len(w) for w in name.split()), default=1)
+        values = [r[k] for r in rows if k < len(r)]
+        numeric = bool(rows) and all(isinstance(v, (int, float)) for v in values if v is not None)
+        # wrap between words, never inside one (a number cut over two lines reads as two)
+        words = [w for text in (name, *(cell(v) for v in values)) for w in text.split()]
         table.add_column(
             name,
             justify="right" if numeric else "left",
             overflow="fold",
-            min_width=min(longest_word, 12),  # wrap headers between words, not inside them
+            min_width=min(max((len(w) for w in words), default=1), 12),
         )
     for row in rows:
         table.add_row(*(cell(v) for v in row))
