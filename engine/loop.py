@@ -81,6 +81,9 @@ class ArmSetup:
     # reorders each epoch's shuffled permutation of the training set (on the CPU), e.g. into
     # batches of similar length; a function of the permutation, so a resumed epoch repeats it
     order: Callable[[torch.Tensor], torch.Tensor] | None = None
+    # what `step` events report for a batch, if not its loss: e.g. the per-token mean when the
+    # loss is summed over tokens and batches of similar length make it swing with the length
+    report: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None
 
 
 @dataclass
@@ -245,7 +248,11 @@ class Trainer:
             self.epoch_seen += n
             if s.classify:
                 self.epoch_correct += (out.argmax(1) == y).sum()
-            self.window_loss += batch_loss
+            if s.report is not None:
+                with torch.no_grad():
+                    self.window_loss += s.report(out.detach(), y).float()
+            else:
+                self.window_loss += batch_loss
             self.window_n += 1
             pos.step_in_epoch = i + 1
             pos.global_step += 1

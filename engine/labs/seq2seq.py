@@ -59,6 +59,7 @@ from engine.translation import (
     length_order,
     pack,
     per_pair_loss,
+    sequence_loss,
     split,
     target_len,
     tensorize,
@@ -367,6 +368,7 @@ def arm_setup(
         probe=probe,
         finish=finish,
         order=length_order(data.train.src_len, batch),
+        report=sequence_loss,  # the curve shows loss per token, not per batch of some length
     )
 
 

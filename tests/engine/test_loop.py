@@ -205,6 +205,27 @@ def test_checkpoint_round_trip_with_weights_only(tmp_path: Path) -> None:
     assert state["arm"]["scheduler"]["last_epoch"] == 10
 
 
+def train_reporting(report: Any) -> tuple[list[float], dict[str, float], list[torch.Tensor]]:
+    """The toy's small arm trained with `report`: step-event losses, metrics, weights."""
+    torch.manual_seed(0)
+    setup = toy_setup("small", {"lr": 0.1, "loss": "ce"}, torch.device("cpu"), 0)
+    setup.report = report
+    events: list[tuple[str, dict[str, Any]]] = []
+    cpu = precision_for(torch.device("cpu"))
+    metrics = Trainer("small", setup, lambda t, **e: events.append((t, e)), cpu, 0).fit()
+    steps = [e["loss"] for t, e in events if t == "step"]
+    return steps, metrics, [p.detach().clone() for p in setup.model.parameters()]
+
+
+def test_step_events_report_what_the_arm_asks_and_training_is_unchanged() -> None:
+    """`ArmSetup.report` changes what the curve shows, never what is trained."""
+    plain, m1, w1 = train_reporting(None)
+    reported, m2, w2 = train_reporting(lambda out, y: out.sum() * 0 + 7.0)
+    assert len(plain) == len(reported) > 0 and len(set(plain)) > 1
+    assert reported == pytest.approx([7.0] * len(reported))
+    assert m1 == m2 and all(torch.equal(a, b) for a, b in zip(w1, w2, strict=True))
+
+
 def test_divergence_fails_with_advice(tmp_path: Path) -> None:
     assert run_toy(tmp_path, lr=1e6, loss="mse") == 1
     last = read_events(tmp_path)[-1]
