@@ -340,11 +340,20 @@ def _extent(ids: torch.Tensor) -> int:
     return max(int((ids != PAD).sum(1).max()), 1) if ids.numel() else ids.shape[1]
 
 
-def sequence_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Mean cross-entropy over the real (non-pad) target tokens: (B, T', V), (B, T).
+def token_cross_entropy(
+    logits: torch.Tensor, targets: torch.Tensor, reduction: str = "mean"
+) -> torch.Tensor:
+    """Cross-entropy over the real (non-pad) target tokens: (B, T', V), (B, T), mean or sum.
     Targets are cut to the logits' T' <= T: `unpack` dropped only columns of padding."""
     targets = targets[:, : logits.shape[1]]
-    return F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten(), ignore_index=PAD)
+    return F.cross_entropy(
+        logits.flatten(0, 1).float(), targets.flatten(), ignore_index=PAD, reduction=reduction
+    )
+
+
+def sequence_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over the real (non-pad) target tokens."""
+    return token_cross_entropy(logits, targets)
 
 
 def per_pair_loss(mean_tokens: float) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
@@ -357,11 +366,7 @@ def per_pair_loss(mean_tokens: float) -> Callable[[torch.Tensor, torch.Tensor], 
     and over an epoch the mean of this loss is the per-token mean (up to the ragged batch)."""
 
     def loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        targets = targets[:, : logits.shape[1]]
-        total = F.cross_entropy(
-            logits.flatten(0, 1).float(), targets.flatten(), ignore_index=PAD, reduction="sum"
-        )
-        return total / (targets.shape[0] * mean_tokens)
+        return token_cross_entropy(logits, targets, "sum") / (targets.shape[0] * mean_tokens)
 
     return loss
 
