@@ -4,6 +4,10 @@ Shared by the lab benchmarks (`bench/memory_quick.py`, `bench/forecast_quick.py`
 command-line flags, the seed loop, the verdict and the load average before and after are the
 same for every lab; only the line printed per arm differs. Runs one after another (never two
 trainings at once on 2 cores).
+
+The benchmarks that print each arm's own wall time (`resnet_quick`, `seq2seq_quick`,
+`transformer_quick`) train the arms here with the engine's `Trainer` instead: `parse`,
+`start` and `run_seed`.
 """
 
 from __future__ import annotations
@@ -16,11 +20,16 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import torch  # noqa: E402
+
 from engine import catalogue  # noqa: E402
+from engine.device import configure, precision_for  # noqa: E402
+from engine.loop import Trainer  # noqa: E402
 
 ArmLine = Callable[[str, dict[str, Any]], str]
 
@@ -69,3 +78,47 @@ def bench_seeds(lab_id: str, description: str, arm_line: ArmLine) -> int:
     print(f"\nshown for {shown} of {len(args.seeds)} seeds")
     print(f"load average after: {os.getloadavg()}")
     return 0
+
+
+def run_seed(
+    lab: ModuleType, arms: list[str], params: dict, seed: int, device: torch.device
+) -> tuple[dict, dict, dict]:
+    """Train every arm with `seed`; return (metrics per arm, seconds per arm, verdict)."""
+    metrics, seconds = {}, {}
+
+    def emit(*_: object, **__: object) -> None:
+        pass
+
+    for arm in arms:
+        start = time.perf_counter()
+        torch.manual_seed(seed)  # as the run process does before each arm
+        setup = lab.setup(arm, params, device, seed)
+        metrics[arm] = Trainer(arm, setup, emit, precision_for(device), seed).fit()
+        seconds[arm] = time.perf_counter() - start
+    return metrics, seconds, lab.verdict(metrics, params)
+
+
+def parse(doc: str, lab_id: str, argv: list[str] | None) -> tuple[catalogue.Lab, dict, Any]:
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds to run")
+    parser.add_argument("--preset", default="quick", help="the preset to start from")
+    parser.add_argument(
+        "--set", dest="sets", action="append", default=[], help="override a parameter: name=value"
+    )
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, ... (default cpu)")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: the engine's)")
+    args = parser.parse_args(argv)
+    lab = catalogue.get_lab(lab_id)
+    params = catalogue.resolve_params(lab, args.preset, catalogue.parse_assignments(args.sets))
+    return lab, params, args
+
+
+def start(params: dict, args: Any) -> torch.device:
+    device = torch.device(args.device)
+    info = configure(device)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"device {info.get('device_name')} threads {torch.get_num_threads()} load {load:.2f}")
+    print("params " + " ".join(f"{k}={v}" for k, v in params.items() if v != ""))
+    return device

@@ -11,63 +11,12 @@ otherwise idle machine: two torch processes at once slow each other down many ti
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import time
-from types import ModuleType
-from typing import Any
 
-import torch
-
-from engine.catalogue import Lab, get_lab, parse_assignments, resolve_params
-from engine.device import configure, precision_for
 from engine.labs import seq2seq as s2s
-from engine.loop import Trainer
 
-
-def run_seed(
-    lab: ModuleType, arms: list[str], params: dict, seed: int, device: torch.device
-) -> tuple[dict, dict, dict]:
-    """Train every arm with `seed`; return (metrics per arm, seconds per arm, verdict)."""
-    metrics, seconds = {}, {}
-
-    def emit(*_: object, **__: object) -> None:
-        pass
-
-    for arm in arms:
-        start = time.perf_counter()
-        torch.manual_seed(seed)  # as the run process does before each arm
-        setup = lab.setup(arm, params, device, seed)
-        metrics[arm] = Trainer(arm, setup, emit, precision_for(device), seed).fit()
-        seconds[arm] = time.perf_counter() - start
-    return metrics, seconds, lab.verdict(metrics, params)
-
-
-def parse(doc: str, lab_id: str, argv: list[str] | None) -> tuple[Lab, dict, Any]:
-    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds to run")
-    parser.add_argument("--preset", default="quick", help="the preset to start from")
-    parser.add_argument(
-        "--set", dest="sets", action="append", default=[], help="override a parameter: name=value"
-    )
-    parser.add_argument("--device", default="cpu", help="cpu, cuda, ... (default cpu)")
-    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: the engine's)")
-    args = parser.parse_args(argv)
-    lab = get_lab(lab_id)
-    params = resolve_params(lab, args.preset, parse_assignments(args.sets))
-    return lab, params, args
-
-
-def start(params: dict, args: Any) -> torch.device:
-    device = torch.device(args.device)
-    info = configure(device)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"device {info.get('device_name')} threads {torch.get_num_threads()} load {load:.2f}")
-    print("params " + " ".join(f"{k}={v}" for k, v in params.items() if v != ""))
-    return device
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from seeded import parse, run_seed, start  # noqa: E402
 
 
 def print_arm(label: str, m: dict, seconds: float) -> None:

@@ -17,7 +17,8 @@ from engine.labs import transformer as tfl
 from engine.labs.transformer_decl import ARMS
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from seq2seq_quick import parse, print_arm, run_seed, start  # noqa: E402
+from seeded import parse, run_seed, start  # noqa: E402
+from seq2seq_quick import print_arm  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
