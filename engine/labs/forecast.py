@@ -6,7 +6,7 @@ in `engine/data/` — Seattle's daily maximum temperature or a monthly closing s
 predict the next `horizon` values, and compare the forecast on held-out time with the naive
 baseline that repeats the window's last value.
 
-Splits are by time (70 / 15 / 15 %, `engine.sequences`), normalisation is fitted on the
+Splits are by time (70 / 15 / 15 %, `engine.data.series`), normalisation is fitted on the
 training span, and the validation span picks the epoch whose weights are tested: the probe
 after every epoch keeps the weights with the lowest validation loss, and the test span is
 touched only once, at the end. (A resumed run restarts that choice from where it resumed.)
@@ -31,11 +31,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from engine import probes
-from engine.labs.forecast_decl import ARMS
-from engine.loop import ArmSetup, ProbeContext
-from engine.recurrent import RecurrentConfig, RecurrentNet
-from engine.run import RunError
-from engine.sequences import (
+from engine.data.series import (
     ForecastData,
     Series,
     make_forecast_data,
@@ -43,6 +39,10 @@ from engine.sequences import (
     stock,
     weather,
 )
+from engine.labs.forecast_decl import ARMS
+from engine.loop import ArmSetup, ProbeContext
+from engine.models.recurrent import RecurrentConfig, RecurrentNet
+from engine.run import RunError
 
 NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 FINALS: dict[str, dict[str, float]] = {}  # arm -> final metrics, for the table

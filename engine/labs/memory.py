@@ -2,11 +2,11 @@
 
 The lecture's claim: a plain RNN's memory of old inputs fades, so on long sequences only recent
 information survives; LSTM and GRU gate what to keep and remember the distant past. The task
-(`engine.sequences.first_token_task`): read T tokens and name the first one, one of 8 classes
+(`engine.data.recall_task.first_token_task`): read T tokens and name the first one, one of 8 classes
 (chance 0.125); the other T - 1 tokens are noise.
 
 Three arms, trained one after another with the same data, seed, hidden size and budget:
-`rnn`, `lstm`, `gru` (fused `nn.RNN` / `nn.LSTM` / `nn.GRU`, `engine.recurrent`). Probes, all
+`rnn`, `lstm`, `gru` (fused `nn.RNN` / `nn.LSTM` / `nn.GRU`, `engine.models.recurrent`). Probes, all
 recomputed for one display sequence from the trained weights with hand-written cells:
 - LSTM forget / input / output gates and the cell state; GRU update and reset gates; the RNN's
   hidden state (heatmaps, hidden units x time, at most 64 x 64: long sequences are subsampled
@@ -38,10 +38,16 @@ import torch
 import torch.nn.functional as F
 
 from engine import probes
+from engine.data.recall_task import CHANCE, N_SIGNAL, VOCAB, first_token_task
 from engine.labs.memory_decl import ARMS
 from engine.loop import ArmSetup, ProbeContext
-from engine.recurrent import WEIGHT_BLOCKS, RecurrentConfig, RecurrentNet, bptt_norms, scratch_cell
-from engine.sequences import CHANCE, N_SIGNAL, VOCAB, first_token_task
+from engine.models.recurrent import (
+    WEIGHT_BLOCKS,
+    RecurrentConfig,
+    RecurrentNet,
+    bptt_norms,
+    scratch_cell,
+)
 
 NEAR_CHANCE = 0.10  # the RNN "stays near chance" at test accuracy <= CHANCE + this
 SOLVED = 0.90  # a cell "solves" the task at test accuracy >= this

@@ -8,7 +8,7 @@ top-1 errors: plain-18 27.94 % / plain-34 28.54 %, ResNet-18 27.88 % / ResNet-34
 (ResNet-50 22.85 %, ResNet-152 21.43 %).
 
 Four arms, trained one after another with the same data, budget and seed: plain-shallow,
-plain-deep, residual-shallow, residual-deep (`engine.resnet.PlainNet` / `ResNet`). Probes:
+plain-deep, residual-shallow, residual-deep (`engine.models.resnet.PlainNet` / `ResNet`). Probes:
 
 - the four training-loss curves overlaid (series `degradation/train_loss`);
 - the gradient norm of every block on a fixed batch (bars `gradients`), before training and
@@ -56,10 +56,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from engine import images, probes
+from engine import probes
+from engine.data import images
 from engine.labs.resnet_decl import ARMS
 from engine.loop import ArmSetup, ProbeContext
-from engine.resnet import ResNetConfig, SmallImageNet, build
+from engine.models.resnet import ResNetConfig, SmallImageNet, build
 from engine.run import RunError
 
 CHANCE_LOSS = math.log(10)  # cross-entropy of a uniform guess over 10 classes

@@ -45,9 +45,7 @@ import torch
 from torch import nn
 
 from engine import probes
-from engine.loop import ArmSetup, ProbeContext
-from engine.seq2seq import Seq2Seq, Seq2SeqConfig
-from engine.translation import (
+from engine.data.korean_numbers import (
     KINDS,
     PAD,
     Batch,
@@ -64,6 +62,8 @@ from engine.translation import (
     target_len,
     tensorize,
 )
+from engine.loop import ArmSetup, ProbeContext
+from engine.models.seq2seq import Seq2Seq, Seq2SeqConfig
 
 TEST_FRACTION = 0.1
 PROBE_EXAMPLES = 400  # test pairs decoded by the in-training probe (the finish uses all)

@@ -30,10 +30,10 @@ import torch
 from torch import nn
 
 from engine import probes
+from engine.data.korean_numbers import BOS, Vocab, sequence_loss
 from engine.labs import seq2seq as s2s
 from engine.loop import ArmSetup, ProbeContext
-from engine.transformer import Transformer, TransformerConfig
-from engine.translation import BOS, Vocab, sequence_loss
+from engine.models.transformer import Transformer, TransformerConfig
 
 HIGH = s2s.HIGH
 TIMED_STEPS = 3  # training steps timed per model and length (after one warm-up step)

@@ -14,8 +14,8 @@ from typing import Any
 
 import torch
 
+from engine.data.korean_numbers import Vocab, target_len
 from engine.labs.seq2seq import arms, attention_heatmap, build_model
-from engine.translation import Vocab, target_len
 
 
 class TranslateError(ValueError):

@@ -11,12 +11,12 @@ import torch
 
 from engine import catalogue
 from engine.checkpoint import save_atomic
+from engine.data.korean_numbers import Pair, Vocab
 from engine.labs import seq2seq as s2s
 from engine.labs import transformer as tfl
 from engine.labs.translate import TranslateError, shade
 from engine.run import run
 from engine.signals import StopRequest
-from engine.translation import Pair, Vocab
 
 TINY = {
     "examples": 400,

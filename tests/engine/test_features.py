@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from engine.catalogue import FEATURES, resolve_params
-from engine.datasets import digits_split
+from engine.data.digits import digits_split
 from engine.labs import features
 from engine.loop import ProbeContext
 

@@ -10,7 +10,7 @@ import torch
 from engine import catalogue
 from engine.labs import forecast
 from engine.labs.forecast_decl import FORECAST
-from engine.recurrent import RecurrentConfig
+from engine.models.recurrent import RecurrentConfig
 
 NAME = {"ko": "합성", "en": "synthetic"}
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from engine import images
+from engine.data import images
 
 
 @pytest.fixture(autouse=True)

@@ -12,12 +12,12 @@ import torch
 from torch import nn
 
 from engine import catalogue, checkpoint
+from engine.data.korean_numbers import length_order
 from engine.device import precision_for
 from engine.labs import features
 from engine.loop import ArmSetup, Trainer
 from engine.run import LabRun, run
 from engine.signals import StopRequest
-from engine.translation import length_order
 
 from .conftest import TINY
 

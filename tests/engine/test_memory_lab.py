@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from engine import catalogue
+from engine.data.recall_task import CHANCE
 from engine.labs import memory
 from engine.labs.memory_decl import ARMS, MEMORY
-from engine.sequences import CHANCE
 
 TINY = {"seq_len": 12, "hidden": 8, "embed": 4, "epochs": 1, "batches_per_epoch": 3}
 

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from engine.recurrent import (
+from engine.models.recurrent import (
     CELLS,
     WEIGHT_BLOCKS,
     GRUCellScratch,

@@ -9,12 +9,13 @@ import pytest
 import torch
 from torch import nn
 
-from engine import images, resnet
 from engine.catalogue import resolve_params
+from engine.data import images
 from engine.labs import resnet as lab
 from engine.labs.resnet_decl import ARMS, RESNET
 from engine.loop import Trainer
-from engine.resnet import (
+from engine.models import resnet
+from engine.models.resnet import (
     PlainNet,
     ResidualBlock,
     ResNet,

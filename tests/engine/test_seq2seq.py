@@ -6,15 +6,7 @@ import pytest
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from engine.seq2seq import (
-    ATTENTIONS,
-    AdditiveAttention,
-    DotAttention,
-    Seq2Seq,
-    Seq2SeqConfig,
-    reverse_within,
-)
-from engine.translation import (
+from engine.data.korean_numbers import (
     BOS,
     EOS,
     PAD,
@@ -24,6 +16,14 @@ from engine.translation import (
     sequence_loss,
     tensorize,
     unpack,
+)
+from engine.models.seq2seq import (
+    ATTENTIONS,
+    AdditiveAttention,
+    DotAttention,
+    Seq2Seq,
+    Seq2SeqConfig,
+    reverse_within,
 )
 
 V, S, T = 20, 7, 6

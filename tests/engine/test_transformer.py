@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import torch
 
-from engine.transformer import (
+from engine.data.korean_numbers import (
+    BOS,
+    EOS,
+    PAD,
+    Vocab,
+    generate,
+    pack,
+    sequence_loss,
+    tensorize,
+)
+from engine.models.transformer import (
     MultiHeadAttention,
     Transformer,
     TransformerConfig,
@@ -12,7 +22,6 @@ from engine.transformer import (
     padding_mask,
     sinusoids,
 )
-from engine.translation import BOS, EOS, PAD, Vocab, generate, pack, sequence_loss, tensorize
 
 V, S, T = 20, 7, 6
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 import torch
 
-from engine import translation as tr
+from engine.data import korean_numbers as tr
 
 KNOWN = {  # common usage, checked by hand
     0: "영",

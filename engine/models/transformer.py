@@ -11,7 +11,7 @@ softmax(q k^T / sqrt(d)) v by hand (minGPT style) and keeps the weights, which t
 shows for one display sample. Both paths are tested to agree.
 
 A batch is the source and the decoder's teacher-forcing input side by side, as for the GRU
-seq2seq (`engine.seq2seq.pack`): x = [src | tgt_in], (B, S + T).
+seq2seq (`engine.models.seq2seq.pack`): x = [src | tgt_in], (B, S + T).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from engine.translation import BOS, EOS, PAD, unpack
+from engine.data.korean_numbers import BOS, EOS, PAD, unpack
 
 
 @dataclass

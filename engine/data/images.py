@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from engine.datasets import digits_split
+from engine.data.digits import digits_split
 
 DATASETS = ("digits", "fashion", "cifar10")
 FASHION_SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")

@@ -30,6 +30,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from engine.models.layers import conv1x1, conv3x3
+
 Shortcut = Literal["identity", "projection"]
 STAGE_STRIDES = (1, 2, 2)  # the 2nd and 3rd stages halve the feature map
 
@@ -54,16 +56,6 @@ class ResNetConfig:
                 f"try {below} or {below + 6}"
             )
         return n
-
-
-def conv3x3(in_channels: int, out_channels: int, stride: int = 1, bias: bool = False) -> nn.Conv2d:
-    """3x3 convolution with padding 1: keeps the spatial size (or halves it at stride 2)."""
-    return nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=bias)
-
-
-def conv1x1(in_channels: int, out_channels: int, stride: int = 1, bias: bool = False) -> nn.Conv2d:
-    """1x1 convolution: mixes channels only — the projection that matches F(x)'s shape."""
-    return nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=bias)
 
 
 def norm(channels: int, batchnorm: bool) -> nn.Module:

@@ -5,17 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from engine import sequences
-from engine.sequences import (
-    CHANCE,
-    N_SIGNAL,
-    VOCAB,
-    Series,
-    first_token_task,
-    make_forecast_data,
-    naive_forecast,
-    windows_between,
-)
+from engine.data import series as sequences
+from engine.data.recall_task import CHANCE, N_SIGNAL, VOCAB, first_token_task
+from engine.data.series import Series, make_forecast_data, naive_forecast, windows_between
 
 
 def test_first_token_task_labels_the_first_token() -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from engine.translation import BOS, EOS, PAD, unpack
+from engine.data.korean_numbers import BOS, EOS, PAD, unpack
 
 ATTENTIONS = ("none", "dot", "additive")
 

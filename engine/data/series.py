@@ -1,11 +1,4 @@
-"""Sequence data: a generated long-range memory task, and real series cut into windows.
-
-First-token recall (the `memory` lab): a sequence of T tokens whose first token is one of
-N_SIGNAL "signal" symbols (0..7) and whose other T - 1 tokens are "noise" symbols (8..15)
-drawn at random; the label is the first token. Nothing after step 1 carries information, so a
-net must keep the first token in its state for T - 1 steps. Guessing gives 1 / N_SIGNAL = 0.125.
-
-Real series (the `forecast` lab), read with the csv module from the unmodified copies in
+"""Real series for the `forecast` lab, read with the csv module from the unmodified copies in
 `engine/data/` (origin and licence in `engine/data/SOURCES.md`):
 - Seattle's daily maximum temperature, 2012-2015 (1,461 days);
 - a monthly closing stock price, 2000-2010 (123 months; 68 for GOOG).
@@ -29,30 +22,11 @@ from pathlib import Path
 
 import torch
 
-N_SIGNAL = 8  # symbols that can start a sequence (the classes)
-N_NOISE = 8  # filler symbols
-VOCAB = N_SIGNAL + N_NOISE
-CHANCE = 1.0 / N_SIGNAL
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent  # the csv files sit beside this module
 STOCKS_FILE = "stocks.csv"
 WEATHER_FILE = "seattle-weather.csv"
 SYMBOLS = ("AAPL", "AMZN", "GOOG", "IBM", "MSFT")
 SPLIT = (0.70, 0.15, 0.15)  # train / validation / test fractions, in time order
-
-
-def first_token_task(
-    n: int, length: int, generator: torch.Generator
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """`n` sequences of `length` tokens (n, T) and their labels (n,): the first token."""
-    if length < 1:
-        raise ValueError("sequence length must be at least 1")
-    first = torch.randint(0, N_SIGNAL, (n, 1), generator=generator)
-    noise = torch.randint(N_SIGNAL, VOCAB, (n, length - 1), generator=generator)
-    return torch.cat([first, noise], dim=1), first.squeeze(1).clone()
-
-
-# --- real series ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
