@@ -32,14 +32,15 @@ import torch.nn.functional as F  # noqa: E402
 
 from engine import catalogue  # noqa: E402
 from engine.device import configure, precision_for  # noqa: E402
-from engine.events import EventWriter  # noqa: E402
-from engine.labs import features  # noqa: E402
-from engine.loop import ArmSetup, Trainer  # noqa: E402
+from engine.labs.features import FEATURES, features_lab  # noqa: E402
+from engine.runs.events import EventWriter  # noqa: E402
+from engine.training.context import RunContext  # noqa: E402
+from engine.training.loop import ArmSetup, Trainer  # noqa: E402
 
 
 def make_setup(params: dict, seed: int = 0) -> ArmSetup:
     torch.manual_seed(seed)
-    return features.setup("cnn", params, torch.device("cpu"), seed)
+    return features_lab.setup("cnn", RunContext("features", params, seed), torch.device("cpu"))
 
 
 Clock = tuple[float, float]  # (wall seconds, CPU seconds)
@@ -110,7 +111,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: physical cores)")
     args = parser.parse_args()
     overrides = {"epochs": args.epochs, "width": args.width, "batch_size": args.batch_size}
-    params = catalogue.resolve_params(catalogue.FEATURES, "quick", overrides)
+    params = catalogue.resolve_params(FEATURES, "quick", overrides)
     configure(torch.device("cpu"))  # threads = physical cores, as a run does
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -15,21 +15,18 @@ import os
 import sys
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-# seeded first: it imports engine.catalogue, whose discovery imports every *_decl module;
-# importing resnet_decl first would leave it half-loaded during discovery, and unlisted
 from seeded import parse, run_seed, start  # noqa: E402
 
-from engine.labs import resnet as lab  # noqa: E402
-from engine.labs.resnet_decl import ARMS  # noqa: E402
+from engine.labs.resnet import ARMS, arm_label, resnet_lab  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     _, params, args = parse(__doc__ or "", "resnet", argv)
     device = start(params, args)
-    labels = [lab.arm_label(arm, params) for arm in ARMS]
+    labels = [arm_label(arm, params) for arm in ARMS]
     shown = 0
     for seed in args.seeds:
-        metrics, seconds, verdict = run_seed(lab, list(ARMS), params, seed, device)
+        metrics, seconds, verdict = run_seed(resnet_lab, list(ARMS), params, seed, device)
         shown += bool(verdict["shown"])
         print(f"\nseed {seed}: shown={verdict['shown']}  total {sum(seconds.values()):.1f} s")
         print(f"  {'arm':<14}{'train loss':>12}{'train acc':>11}{'test acc':>10}{'seconds':>9}")

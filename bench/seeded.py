@@ -28,8 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 
 from engine import catalogue  # noqa: E402
-from engine.device import configure, precision_for  # noqa: E402
-from engine.loop import Trainer  # noqa: E402
+from engine.device import configure, describe, precision_for  # noqa: E402
+from engine.training.context import RunContext  # noqa: E402
+from engine.training.loop import Trainer  # noqa: E402
 
 ArmLine = Callable[[str, dict[str, Any]], str]
 
@@ -54,7 +55,7 @@ def bench_seeds(lab_id: str, description: str, arm_line: ArmLine) -> int:
 
         device.physical_cores = lambda: args.threads  # configure() reads it
 
-    from engine.run import run  # imports torch
+    from engine.training.lab_run import run  # imports torch
 
     lab = catalogue.get_lab(lab_id)
     params = catalogue.resolve_params(lab, args.preset, catalogue.parse_assignments(args.set))
@@ -84,7 +85,8 @@ def run_seed(
     lab: ModuleType, arms: list[str], params: dict, seed: int, device: torch.device
 ) -> tuple[dict, dict, dict]:
     """Train every arm with `seed`; return (metrics per arm, seconds per arm, verdict)."""
-    metrics, seconds = {}, {}
+    seconds = {}
+    run = RunContext(lab.__name__.split(".")[2], params, seed, str(device), describe(device))
 
     def emit(*_: object, **__: object) -> None:
         pass
@@ -92,10 +94,10 @@ def run_seed(
     for arm in arms:
         start = time.perf_counter()
         torch.manual_seed(seed)  # as the run process does before each arm
-        setup = lab.setup(arm, params, device, seed)
-        metrics[arm] = Trainer(arm, setup, emit, precision_for(device), seed).fit()
+        setup = lab.setup(arm, run, device)
+        run.finals[arm] = Trainer(arm, setup, emit, precision_for(device), seed).fit()
         seconds[arm] = time.perf_counter() - start
-    return metrics, seconds, lab.verdict(metrics, params)
+    return run.finals, seconds, lab.verdict(run)
 
 
 def parse(doc: str, lab_id: str, argv: list[str] | None) -> tuple[catalogue.Lab, dict, Any]:

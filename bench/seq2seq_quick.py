@@ -13,32 +13,33 @@ from __future__ import annotations
 
 import sys
 
-from engine.labs import seq2seq as s2s
+from engine.data.korean_numbers import KINDS
+from engine.labs.seq2seq import seq2seq_lab, seq2seq_verdict
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from seeded import parse, run_seed, start  # noqa: E402
 
 
 def print_arm(label: str, m: dict, seconds: float) -> None:
-    buckets = s2s.buckets_of(m)
+    buckets = seq2seq_verdict.buckets_of(m)
     cells = " ".join(f"{acc:5.2f}" if n else "    -" for acc, n in buckets.values())
-    kinds = " ".join(f"{k[6:]}={v:.2f}" for k, v in m.items() if k[6:] in s2s.KIND_NAMES)
+    kinds = " ".join(f"{k[6:]}={v:.2f}" for k, v in m.items() if k[6:] in KINDS)
     print(f"  {label:<26}{cells}   all={m['exact']:.2f} {kinds}  {seconds:6.1f} s")
 
 
 def main(argv: list[str] | None = None) -> int:
     _, params, args = parse(__doc__ or "", "seq2seq", argv)
     device = start(params, args)
-    arms = s2s.arms(params)
+    arms = seq2seq_lab.arms(params)
     shown = 0
     for seed in args.seeds:
-        metrics, seconds, verdict = run_seed(s2s, arms, params, seed, device)
+        metrics, seconds, verdict = run_seed(seq2seq_lab, arms, params, seed, device)
         shown += bool(verdict["shown"])
-        labels = " ".join(f"{k:>5}" for k in s2s.buckets_of(metrics[arms[0]]))
+        labels = " ".join(f"{k:>5}" for k in seq2seq_verdict.buckets_of(metrics[arms[0]]))
         print(f"\nseed {seed}: shown={verdict['shown']}  total {sum(seconds.values()):.1f} s")
         print(f"  {'arm':<26}{labels}")
         for arm in arms:
-            print_arm(s2s.ARM_LABELS[arm], metrics[arm], seconds[arm])
+            print_arm(seq2seq_verdict.ARM_LABELS[arm], metrics[arm], seconds[arm])
         print("  " + verdict["evidence"]["en"])
     print(f"\nshown for {shown} of {len(args.seeds)} seeds")
     return 0

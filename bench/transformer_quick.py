@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import sys
 
-from engine.labs import transformer as tfl
-from engine.labs.transformer_decl import ARMS
+from engine.labs.seq2seq.seq2seq_verdict import arm_label
+from engine.labs.transformer import ARMS, transformer_lab
+from engine.labs.transformer.transformer_verdict import speed_of
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from seeded import parse, run_seed, start  # noqa: E402
@@ -26,13 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     device = start(params, args)
     shown = 0
     for seed in args.seeds:
-        metrics, seconds, verdict = run_seed(tfl, list(ARMS), params, seed, device)
+        metrics, seconds, verdict = run_seed(transformer_lab, list(ARMS), params, seed, device)
         shown += bool(verdict["shown"])
         print(f"\nseed {seed}: shown={verdict['shown']}  total {sum(seconds.values()):.1f} s")
         for arm in ARMS:
-            print_arm(tfl.label_of(arm, params), metrics[arm], seconds[arm])
+            print_arm(arm_label(arm, params), metrics[arm], seconds[arm])
         print(f"  {'length':>8}{'recurrent s/ep':>16}{'Transformer s/ep':>18}{'ratio':>8}")
-        for n, r, t in tfl.speed_of(metrics["transformer"]):
+        for n, r, t in speed_of(metrics["transformer"]):
             print(f"  {n:>8}{r:>16.2f}{t:>18.2f}{r / t:>8.2f}")
         print("  " + verdict["evidence"]["en"])
     print(f"\nshown for {shown} of {len(args.seeds)} seeds")

@@ -12,7 +12,7 @@ the machine's load does not favour one side:
   redrawing, while a key is pressed every `--keys-every` seconds (log y, smoothing, probe and
   snapshot keys).
 
-Both sides start the run the app's way (`engine.launch.start`: `python -m engine run` in its
+Both sides start the run the app's way (`engine.runs.launch.start`: `python -m engine run` in its
 own session, output to engine.log; with Linux's autogroup scheduling the session matters) and
 let the engine pick its threads (one per physical core: 2 here), so the ratio compares like
 with like. Throughput is the median `samples_per_s` of the run's step events
@@ -87,7 +87,7 @@ def throughput(run_dir: Path) -> dict[str, Any]:
 
 def headless(root: Path, epochs: int, width: int) -> dict[str, Any]:
     """The run started exactly as the app starts it, with nothing following it."""
-    from engine import launch
+    from engine.runs import launch
 
     run_dir = root / "headless"
     spec(run_dir, epochs, width)
@@ -180,8 +180,8 @@ class KeyTimer:
 
 
 async def followed(root: Path, epochs: int, width: int, every: float) -> dict[str, Any]:
+    from engine.runs import launch
     from tests.tui.conftest import Clock, write_course
-    from tui import runfollow
     from tui.app import create_app
     from tui.screens.run_live import RunLiveScreen
 
@@ -194,7 +194,7 @@ async def followed(root: Path, epochs: int, width: int, every: float) -> dict[st
     ended: list[tuple[float, float]] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        runfollow.start_run(run_dir)
+        launch.start_run(run_dir)
         screen = RunLiveScreen(run_dir)
         await app.push_screen(screen)
         while screen.state.started is None and screen.status == "running":

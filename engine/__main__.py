@@ -3,8 +3,8 @@
 The signal handlers and the pid file go in before torch is imported (a second or two), so
 a run is listed as running, and stoppable, from its first moment.
 
-`python -m engine translate RUN_DIR TEXT [--arm ARM] [--json]` runs a finished run's model on
-the student's own input, through the `translate` of the run's lab (seq2seq, transformer).
+`python -m engine translate RUN_DIR TEXT [--arm ARM] [--json]` runs a finished seq2seq or
+transformer run's model on the student's own input (`engine.inference`).
 With `--json` the result, or the error as {"error": {"en": ..., "ko": ...}}, is one JSON
 object on stdout, for the CLI and the app (which never import torch themselves).
 """
@@ -12,7 +12,6 @@ object on stdout, for the CLI and the app (which never import torch themselves).
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -36,47 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class UsageError(Exception):
-    """Input `translate` cannot use, with a message in both languages."""
-
-    def __init__(self, en: str, ko: str) -> None:
-        super().__init__(en)
-        self.en, self.ko = en, ko
-
-
-def translate(run_dir: Path, text: str, arm: str | None) -> dict[str, object]:
-    """The run's lab's `translate`, found by the lab id in its spec.json."""
-    from engine import catalogue
-    from engine.events import SPEC_FILE
-    from engine.rundir import read_json
-
-    spec, problem = read_json(run_dir / SPEC_FILE)
-    lab_id = spec.get("lab") if isinstance(spec, dict) else None
-    lab = catalogue.LABS.get(str(lab_id))
-    if lab is None:
-        raise UsageError(
-            f"{run_dir} is not a lab run ({problem or 'spec.json names no known lab'})",
-            f"{run_dir}는 실습 실행 디렉터리가 아닙니다 ({problem or 'spec.json에 실습이 없음'})",
-        )
-    module = importlib.import_module(lab.module)  # imports torch
-    fn = getattr(module, "translate", None)
-    if fn is None:
-        raise UsageError(
-            f"the {lab.id} lab has no translation; only seq2seq and transformer runs do",
-            f"{lab.id} 실습에는 번역 기능이 없습니다. seq2seq와 transformer 실행만 됩니다",
-        )
-    try:
-        result: dict[str, object] = fn(run_dir, text, arm)
-    except ValueError as exc:  # the labs' TranslateError
-        en, ko = getattr(exc, "en", str(exc)), getattr(exc, "ko", str(exc))
-        raise UsageError(en, ko) from None
-    return result
-
-
 def translate_main(args: argparse.Namespace) -> int:
+    from engine.errors import InferenceError
+    from engine.inference import shade_map, translate_run  # imports torch
+
     try:
-        result = translate(args.run_dir, args.text, args.arm)
-    except UsageError as exc:
+        result = translate_run(args.run_dir, args.text, args.arm)
+    except InferenceError as exc:
         if args.json:
             print(json.dumps({"error": {"en": exc.en, "ko": exc.ko}}, ensure_ascii=False))
         else:
@@ -85,11 +50,9 @@ def translate_main(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    from engine.labs.translate import shade
-
     print(f"{result['input']} -> {result['output']}  ({result['arm']})")
     if isinstance(result.get("attention"), dict):
-        print(shade(result["attention"]))  # type: ignore[arg-type]
+        print(shade_map(result["attention"]))
     return 0
 
 
@@ -97,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "translate":
         return translate_main(args)
-    from engine.events import EVENTS_FILE
-    from engine.rundir import write_pid
-    from engine.signals import STOP
+    from engine.runs.events import EVENTS_FILE
+    from engine.runs.rundir import write_pid
+    from engine.runs.signals import STOP
 
     STOP.install()
     try:
@@ -120,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     args.dir.mkdir(parents=True, exist_ok=True)
     write_pid(args.dir, os.getpid())
 
-    from engine.events import PID_FILE
-    from engine.run import run  # imports torch
+    from engine.runs.events import PID_FILE
+    from engine.training.lab_run import run  # imports torch
 
     try:
         return run(spec, args.dir, resume=args.resume)

@@ -2,8 +2,8 @@
 
 The UI, `dlearn lab list` and `dlearn content check` read it; the CLI validates a run's
 parameters against it *before* starting a process, so a typo costs a message, not a torch
-import. Each lab's torch code (model, data, training, probes, verdict) lives in
-`engine/labs/<id>.py` and is imported only by the run process.
+import. Each lab is a package `engine/labs/<id>/`: its `__init__.py` declares the `Lab`
+(torch-free); the torch code it names in `Lab.module` is imported only by the run process.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from __future__ import annotations
 import importlib
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from engine.errors import ParamError
 
 ParamType = Literal["int", "float", "str", "bool"]
 
@@ -66,132 +68,53 @@ class Lab:
         return {p.name: p.default for p in self.params}
 
 
-class ParamError(ValueError):
-    """A lab or parameter the user asked for does not exist or is out of range."""
-
-    def __init__(self, en: str, ko: str) -> None:
-        super().__init__(en)
-        self.en = en
-        self.ko = ko
-
-    def text(self, lang: str) -> str:
-        return self.ko if lang == "ko" else self.en
-
-
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
 
 
-FEATURES = Lab(
-    id="features",
-    title={"ko": "층과 특징", "en": "Layers and features"},
-    claim={
-        "ko": (
-            "합성곱 신경망의 낮은 층은 획이나 모서리 같은 낮은 수준의 특징을, 높은 층은 그것들을 "
-            "엮은 복합적인 특징을 검출한다. 그래서 높은 층의 특징일수록 특정 숫자(클래스)에 "
-            "선택적으로 반응한다."
-        ),
-        "en": (
-            "A CNN's low layers detect low-level features such as strokes and edges; its high "
-            "layers detect composite features built from them. So the higher a layer, the more "
-            "its features respond to one particular digit (class)."
-        ),
-    },
-    params=(
-        Param(
-            "epochs",
-            "int",
-            12,
-            {"ko": "훈련 데이터를 몇 번 반복할지", "en": "passes over the training data"},
-            1,
-            500,
-        ),
-        Param(
-            "batch_size",
-            "int",
-            64,
-            {"ko": "미니배치 크기", "en": "mini-batch size"},
-            4,
-            1024,
-        ),
-        Param(
-            "lr",
-            "float",
-            0.1,
-            {
-                "ko": "최대 학습률 (one-cycle 스케줄의 정점)",
-                "en": "peak learning rate (top of the one-cycle schedule)",
-            },
-            1e-5,
-            10.0,
-        ),
-        Param(
-            "width",
-            "int",
-            8,
-            {
-                "ko": "첫 합성곱 층의 채널 수 (층마다 두 배)",
-                "en": "channels of the first conv layer (doubled at each layer)",
-            },
-            1,
-            128,
-        ),
-        Param(
-            "depth",
-            "int",
-            3,
-            {"ko": "합성곱 층의 수", "en": "number of conv layers"},
-            2,
-            4,
-        ),
-        Param(
-            "optimizer",
-            "str",
-            "sgd",
-            {"ko": "최적화 알고리즘", "en": "optimiser"},
-            choices=("sgd", "adam"),
-        ),
-        Param(
-            "clip",
-            "float",
-            5.0,
-            {
-                "ko": "경사 노름 상한 (0이면 자르지 않음)",
-                "en": "gradient-norm clipping threshold (0 = no clipping)",
-            },
-            0.0,
-            1000.0,
-        ),
-    ),
-    presets={
-        "quick": {"epochs": 12, "width": 8, "batch_size": 64},
-        "full": {"epochs": 40, "width": 32, "batch_size": 128},
-    },
-    preset_help={
-        "quick": {"ko": "2코어 CPU에서 1분 안에", "en": "under a minute on a 2-core CPU"},
-        "full": {"ko": "GPU용, 더 넓고 길게", "en": "for a GPU: wider and longer"},
-    },
-    arms=("cnn",),
-    module="engine.labs.features",
-    section="layers-features",
-)
+class Catalogue(MutableMapping[str, Lab]):
+    """Every lab, by id: the `Lab` declared in each `engine/labs/<id>/__init__.py`.
+
+    The labs are found on first use, not when this module is imported, so a declaration may
+    import `engine.catalogue` (for `Lab` and `Param`) in any order. Each lab's author owns
+    its declaration; this only collects them. A broken declaration is reported as a warning
+    and left out, so the other labs still list.
+    """
+
+    def __init__(self) -> None:
+        self._labs: dict[str, Lab] | None = None
+
+    def _all(self) -> dict[str, Lab]:
+        if self._labs is None:
+            self._labs = _discover()
+        return self._labs
+
+    def __getitem__(self, lab_id: str) -> Lab:
+        return self._all()[lab_id]
+
+    def __setitem__(self, lab_id: str, lab: Lab) -> None:
+        self._all()[lab_id] = lab
+
+    def __delitem__(self, lab_id: str) -> None:
+        del self._all()[lab_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def _discover() -> dict[str, Lab]:
-    """`features` plus every Lab declared in a torch-free `engine/labs/*_decl.py` module.
-
-    Each lab's author owns its declaration file; this module only collects them. A broken
-    declaration is reported as a warning and left out, so the other labs still list.
-    """
-    labs = {FEATURES.id: FEATURES}
-    for path in sorted((Path(__file__).parent / "labs").glob("*_decl.py")):
-        name = f"engine.labs.{path.stem}"
+    labs: dict[str, Lab] = {}
+    for path in sorted((Path(__file__).parent / "labs").glob("*/__init__.py")):
+        name = f"engine.labs.{path.parent.name}"
         try:
             module = importlib.import_module(name)
         except Exception as exc:  # one bad file must not hide every lab
-            warnings.warn(f"lab declaration {name} failed to load: {exc}", stacklevel=2)
+            warnings.warn(f"lab declaration {name} failed to load: {exc}", stacklevel=3)
             continue
         for value in vars(module).values():
             if isinstance(value, Lab):
@@ -199,7 +122,7 @@ def _discover() -> dict[str, Lab]:
     return labs
 
 
-LABS: dict[str, Lab] = _discover()
+LABS = Catalogue()
 
 
 def lab_ids() -> set[str]:

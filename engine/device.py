@@ -15,11 +15,8 @@ from typing import Any
 
 import torch
 
-from engine.launch import DEVICE_PATTERN
-
-
-class DeviceError(RuntimeError):
-    """The requested device does not exist on this machine."""
+from engine.errors import DeviceError
+from engine.runs.launch import DEVICE_PATTERN
 
 
 def physical_cores() -> int:
@@ -43,7 +40,10 @@ def physical_cores() -> int:
 def pick_device(requested: str = "auto") -> torch.device:
     """`auto` picks CUDA, then MPS, then CPU; a named device must exist or DeviceError."""
     if not DEVICE_PATTERN.match(requested):
-        raise DeviceError(f"unknown device '{requested}'; use auto, cpu, cuda, cuda:N or mps")
+        raise DeviceError(
+            f"unknown device '{requested}'; use auto, cpu, cuda, cuda:N or mps",
+            f"'{requested}'는 알 수 없는 장치입니다. auto, cpu, cuda, cuda:N, mps 중에서 고르세요",
+        )
     mps = getattr(torch.backends, "mps", None)
     has_mps = bool(mps is not None and mps.is_available())
     if requested == "auto":
@@ -55,17 +55,23 @@ def pick_device(requested: str = "auto") -> torch.device:
         if not torch.cuda.is_available():
             raise DeviceError(
                 "device 'cuda' was requested but CUDA is not available here "
-                f"(torch {torch.__version__}); use --device cpu or --device auto"
+                f"(torch {torch.__version__}); use --device cpu or --device auto",
+                f"cuda 장치를 요청했지만 여기서는 CUDA를 쓸 수 없습니다 (torch {torch.__version__}). "
+                "--device cpu 또는 --device auto를 쓰세요",
             )
         if device.index is not None and device.index >= torch.cuda.device_count():
             raise DeviceError(
                 f"device '{requested}' does not exist; this machine has "
-                f"{torch.cuda.device_count()} CUDA device(s)"
+                f"{torch.cuda.device_count()} CUDA device(s)",
+                f"'{requested}' 장치는 없습니다. 이 컴퓨터의 CUDA 장치는 "
+                f"{torch.cuda.device_count()}개입니다",
             )
     if device.type == "mps" and not has_mps:
         raise DeviceError(
             "device 'mps' was requested but Apple MPS is not available here; "
-            "use --device cpu or --device auto"
+            "use --device cpu or --device auto",
+            "mps 장치를 요청했지만 여기서는 Apple MPS를 쓸 수 없습니다. "
+            "--device cpu 또는 --device auto를 쓰세요",
         )
     return device
 
@@ -127,3 +133,16 @@ def configure(device: torch.device) -> dict[str, Any]:
     else:
         info["device_name"] = "Apple MPS"
     return info
+
+
+def describe(device: torch.device) -> str:
+    """The device in words, for evidence sentences: "CPU, 2 threads", "NVIDIA H100 ...".
+
+    Call it after `configure`, which sets the CPU's thread count.
+    """
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    if device.type == "cpu":
+        threads = torch.get_num_threads()
+        return f"CPU, {threads} thread{'s' if threads > 1 else ''}"
+    return "Apple MPS" if device.type == "mps" else str(device)

@@ -121,7 +121,7 @@ class DlearnApp(App[None]):
         self._load(content_dir, data_dir, lang or "en")
         saved = self._store.get_setting("lang") if self._store else None
         if lang is None and saved not in LANG_NAMES:
-            from tui.cli import default_lang  # the locale's choice, when nothing was saved
+            from tui.settings import default_lang  # the locale's choice, if nothing was saved
 
             saved = default_lang()
         chosen = lang or saved or "en"

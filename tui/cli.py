@@ -6,39 +6,15 @@ Keep this module light: `dlearn --help` must not import torch or textual.
 from __future__ import annotations
 
 import argparse
-import locale
-import os
 import sys
 from pathlib import Path
 
 from tui import __version__, labargs
+from tui.settings import default_data_dir, default_lang
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # the command ran and found a problem (e.g. content check failed)
 EXIT_USAGE = 2  # bad arguments; argparse uses 2 as well
-
-
-def default_lang() -> str:
-    """Korean when the user's locale says so, else English."""
-    for var in ("DLEARN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "ko" if value.lower().startswith("ko") else "en"
-    try:
-        loc = locale.getlocale()[0] or ""
-    except ValueError:
-        loc = ""
-    return "ko" if loc.lower().startswith("ko") else "en"
-
-
-def default_data_dir() -> Path:
-    """Where progress lives: $DLEARN_DATA_DIR, else the platform's user data directory."""
-    env = os.environ.get("DLEARN_DATA_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("dlearn", appauthor=False))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,9 +81,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_check(args.path or args.content, lang=lang)
     if args.command in ("lab", "runs"):
-        from tui import labcli
+        import importlib
 
-        handler = getattr(labcli, args.handler)
+        module, name = args.handler.split(":")
+        handler = getattr(importlib.import_module(f"tui.commands.{module}"), name)
         return int(handler(args, data_dir=data_dir, lang=lang))
 
     if args.command == "exam" and args.questions < 1:

@@ -1,8 +1,8 @@
 """The arguments of `dlearn lab ...` and `dlearn runs ...`, without their weight.
 
 Every `dlearn` start builds this parser, so it imports nothing but argparse: each leaf names
-its handler in `tui.labcli` (rich, the run reader) as a string, and `tui.cli` imports that
-module only when a lab or runs command is really run.
+its handler as "module:function" in `tui.commands` (rich, the run reader), and `tui.cli`
+imports that module only when a lab or runs command is really run.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def register(sub: Any) -> None:
     lab_sub = lab.add_subparsers(dest="lab_command", metavar="ACTION", required=True)
     p = lab_sub.add_parser("list", help="the labs, their claims, parameters and presets")
     p.add_argument("--json", action="store_true", help="print the catalogue as JSON")
-    p.set_defaults(handler="cmd_lab_list")
+    p.set_defaults(handler="lab_list:cmd_lab_list")
 
     p = lab_sub.add_parser("run", help="run a lab (in a detached process) and follow it")
     p.add_argument("lab", help="lab id (see `dlearn lab list`)")
@@ -34,12 +34,12 @@ def register(sub: Any) -> None:
     p.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N or mps")
     _follow_flags(p)
     p.add_argument("--dir", type=Path, default=None, help="run directory (default: a new one)")
-    p.set_defaults(handler="cmd_lab_run")
+    p.set_defaults(handler="lab_run:cmd_lab_run")
 
     p = lab_sub.add_parser("resume", help="continue a cancelled or interrupted run")
     p.add_argument("run", help="run directory or name (see `dlearn runs list`)")
     _follow_flags(p)
-    p.set_defaults(handler="cmd_lab_resume")
+    p.set_defaults(handler="lab_run:cmd_lab_resume")
 
     p = lab_sub.add_parser(
         "translate", help="translate your own input with a finished seq2seq/transformer run"
@@ -48,25 +48,25 @@ def register(sub: Any) -> None:
     p.add_argument("text", help="what to translate, e.g. 삼일사일오 or '이만 오천'")
     p.add_argument("--arm", default=None, help="which trained model (default: the attention one)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.set_defaults(handler="cmd_lab_translate")
+    p.set_defaults(handler="translate:cmd_lab_translate")
 
     runs = sub.add_parser("runs", help="list, follow, compare and export lab runs")
     runs_sub = runs.add_subparsers(dest="runs_command", metavar="ACTION", required=True)
     p = runs_sub.add_parser("list", help="every run with its status")
     p.add_argument("--json", action="store_true", help="print the list as JSON")
-    p.set_defaults(handler="cmd_runs_list")
+    p.set_defaults(handler="runs:cmd_runs_list")
     p = runs_sub.add_parser("show", help="show a run; follow it to the end if it is running")
     p.add_argument("run", nargs="?", default=None, help="run directory or name (default: newest)")
     p.add_argument("--json", action="store_true", help="print its events as JSON lines")
-    p.set_defaults(handler="cmd_runs_show")
+    p.set_defaults(handler="runs:cmd_runs_show")
     p = runs_sub.add_parser("compare", help="runs' parameters and metrics side by side")
     p.add_argument("runs", nargs="+", help="run directories or names")
-    p.set_defaults(handler="cmd_runs_compare")
+    p.set_defaults(handler="runs:cmd_runs_compare")
     p = runs_sub.add_parser("export", help="write a run's steps and metrics as CSV or JSON")
     p.add_argument("run", help="run directory or name")
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="csv (default)")
     p.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
-    p.set_defaults(handler="cmd_runs_export")
+    p.set_defaults(handler="runs:cmd_runs_export")
 
 
 def _follow_flags(p: argparse.ArgumentParser) -> None:

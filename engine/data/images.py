@@ -32,6 +32,7 @@ import numpy as np
 import torch
 
 from engine.data.digits import digits_split
+from engine.errors import DatasetMissing
 
 DATASETS = ("digits", "fashion", "cifar10")
 FASHION_SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -46,14 +47,6 @@ CIFAR_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 CIFAR_MD5 = "c58f30108f718f92721af3b95e74349a"
 CIFAR_TRAIN = tuple(f"cifar-10-batches-py/data_batch_{k}" for k in range(1, 6))
 CIFAR_TEST = "cifar-10-batches-py/test_batch"
-
-
-class DatasetMissing(FileNotFoundError):
-    """A dataset's files are not here; the message (en, and `ko`) says how to get them."""
-
-    def __init__(self, en: str, ko: str) -> None:
-        super().__init__(en)
-        self.en, self.ko = en, ko
 
 
 @dataclass

@@ -92,6 +92,23 @@ class RecurrentNet(nn.Module):
         return sum(p.numel() for p in self.rnn.parameters())
 
 
+class Forecaster(nn.Module):
+    """A recurrent net reading a window (B, L, 1) and giving the next `horizon` values (B, H).
+
+    With `residual`, the net predicts the change from the window's last value, so an untrained
+    net starts near the naive forecast and learns only the correction.
+    """
+
+    def __init__(self, config: RecurrentConfig, residual: bool) -> None:
+        super().__init__()
+        self.net = RecurrentNet(config)
+        self.residual = residual
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.net(x)  # (B, H)
+        return out + x[:, -1, :] if self.residual else out  # (B, 1) broadcast over H
+
+
 # --- hand-written cells ---------------------------------------------------------------------
 
 

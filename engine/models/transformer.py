@@ -207,11 +207,16 @@ class Transformer(nn.Module):
         }
 
     @torch.no_grad()
-    def greedy(self, src: torch.Tensor, max_steps: int, explicit: bool = False) -> torch.Tensor:
-        """Translate src (B, S): ids (B, <= max_steps) ending in EOS then PAD.
+    def greedy(
+        self, src: torch.Tensor, max_steps: int, explicit: bool = False
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Translate src (B, S): ids (B, <= max_steps) ending in EOS then PAD, and (with
+        `explicit`) the last decoder layer's cross-attention, heads averaged, (B, steps, S) —
+        the same pair `Seq2Seq.greedy` returns. Without `explicit` the weights are None.
 
         Each step re-runs the decoder over the prefix (no key/value cache: outputs are short);
-        with `explicit`, the last step leaves every attention map of the full output behind.
+        with `explicit`, the last step leaves every attention map of the full output behind
+        (`attention_maps`).
         """
         memory = self.encode(src, explicit)
         b = src.shape[0]
@@ -224,4 +229,5 @@ class Transformer(nn.Module):
             done |= y == EOS
             if bool(done.all()):
                 break
-        return ys[:, 1:]
+        weights = self.attention_maps()["cross"][-1].mean(1) if explicit else None
+        return ys[:, 1:], weights

@@ -12,11 +12,12 @@ import torch
 from engine import catalogue
 from engine.checkpoint import save_atomic
 from engine.data.korean_numbers import Pair, Vocab
-from engine.labs import seq2seq as s2s
-from engine.labs import transformer as tfl
-from engine.labs.translate import TranslateError, shade
-from engine.run import run
-from engine.signals import StopRequest
+from engine.errors import InferenceError, ParamError
+from engine.inference import shade_map, translate_run
+from engine.labs.seq2seq import seq2seq_lab, seq2seq_verdict
+from engine.labs.transformer import transformer_lab, transformer_verdict
+from engine.runs.signals import StopRequest
+from engine.training.lab_run import run
 
 TINY = {
     "examples": 400,
@@ -34,21 +35,21 @@ def test_both_labs_are_declared_and_checked() -> None:
         assert lab.section == section and lab.title["ko"] and lab.claim["en"]
         for preset in ("quick", "full"):
             catalogue.resolve_params(lab, preset)
-    with pytest.raises(catalogue.ParamError, match="'hidden' must be even"):
+    with pytest.raises(ParamError, match="'hidden' must be even"):
         catalogue.resolve_params(catalogue.get_lab("seq2seq"), "quick", {"hidden": "63"})
-    with pytest.raises(catalogue.ParamError, match="divisible"):
+    with pytest.raises(ParamError, match="divisible"):
         catalogue.resolve_params(catalogue.get_lab("transformer"), "quick", {"heads": "3"})
-    assert s2s.arms({"attention": "dot"}) == ["none", "dot"]
-    assert s2s.arms({"attention": "both"}) == ["none", "dot", "additive"]
+    assert seq2seq_lab.arms({"attention": "dot"}) == ["none", "dot"]
+    assert seq2seq_lab.arms({"attention": "both"}) == ["none", "dot", "additive"]
 
 
 def test_exact_match_by_bucket_and_back() -> None:
     pairs = [Pair("일", "1", "digits", "a"), Pair("이삼사오육칠", "234567", "digits", "b")]
     pairs.append(Pair("칠팔구영일이", "789012", "digits", "c"))
-    buckets = s2s.exact_by_bucket(["1", "234567", "0"], pairs, [(1, 5), (6, 10), (11, 12)])
+    buckets = seq2seq_lab.exact_by_bucket(["1", "234567", "0"], pairs, [(1, 5), (6, 10), (11, 12)])
     assert buckets["1-5"] == (1.0, 1) and buckets["6-10"] == (0.5, 2)
     assert math.isnan(buckets["11-12"][0]) and buckets["11-12"][1] == 0
-    back = s2s.buckets_of(s2s.bucket_metrics(buckets))
+    back = seq2seq_verdict.buckets_of(seq2seq_lab.bucket_metrics(buckets))
     assert list(back) == ["1-5", "6-10", "11-12"] and back["6-10"] == (0.5, 2)
 
 
@@ -58,36 +59,40 @@ def buckets(*accs: float, n: int = 100) -> dict[str, tuple[float, int]]:
 
 def test_seq2seq_verdict_reads_the_buckets() -> None:
     good = {"none": buckets(0.95, 0.6, 0.1), "dot": buckets(1.0, 0.98, 0.9)}
-    v = s2s.judge(good)
+    v = seq2seq_verdict.judge(good)
     assert v["shown"] and v["bottleneck"] and v["attention_fix"]
     assert "0.95 / 0.60 / 0.10" in v["evidence"]["en"] and v["evidence"]["ko"]
     flat = {"none": buckets(0.95, 0.9, 0.85), "dot": buckets(1.0, 0.98, 0.9)}
-    assert not s2s.judge(flat)["shown"] and not s2s.judge(flat)["bottleneck"]
+    assert (
+        not seq2seq_verdict.judge(flat)["shown"] and not seq2seq_verdict.judge(flat)["bottleneck"]
+    )
     weak = {"none": buckets(0.95, 0.6, 0.1), "dot": buckets(1.0, 0.7, 0.3)}
-    v = s2s.judge(weak)
+    v = seq2seq_verdict.judge(weak)
     assert not v["shown"] and v["bottleneck"] and not v["attention_fix"]
     unlearned = {"none": buckets(0.2, 0.0, 0.0), "dot": buckets(1.0, 1.0, 0.9)}
-    v = s2s.judge(unlearned)
+    v = seq2seq_verdict.judge(unlearned)
     assert not v["shown"] and "train longer" in v["evidence"]["en"]
     both = {**good, "additive": buckets(1.0, 0.5, 0.2)}
-    assert not s2s.judge(both)["shown"]  # every attention arm must keep long inputs
+    assert not seq2seq_verdict.judge(both)["shown"]  # every attention arm must keep long inputs
     sparse = {"none": buckets(0.9, 0.1, n=3), "dot": buckets(1.0, 1.0, n=3)}
-    assert not s2s.judge(sparse)["shown"]  # too few pairs per bucket to judge
+    assert not seq2seq_verdict.judge(sparse)["shown"]  # too few pairs per bucket to judge
 
 
 def test_transformer_verdict_reports_the_speed_ratio_honestly() -> None:
     results = {"GRU + dot attention": buckets(1.0, 0.9), "Transformer": buckets(1.0, 0.95)}
     slower = [(8, 1.0, 2.0), (64, 4.0, 5.0)]
-    v = tfl.judge(results, slower, "cpu (2 threads)")
+    v = transformer_verdict.judge(results, slower, "cpu (2 threads)")
     assert v["accurate"] and not v["faster"] and not v["shown"]
     assert "L=8: 0.50x" in v["evidence"]["en"] and "cpu (2 threads)" in v["evidence"]["en"]
     assert "slower" in v["evidence"]["en"] and v["evidence"]["ko"]
     faster = [(8, 1.0, 2.0), (512, 30.0, 10.0)]
-    v = tfl.judge(results, faster, "cuda")
+    v = transformer_verdict.judge(results, faster, "cuda")
     assert v["shown"] and v["speedup"][-1] == [512, 3.0]
     poor = {**results, "Transformer": buckets(0.9, 0.3)}
-    assert not tfl.judge(poor, faster)["accurate"]
-    assert tfl.timed_lengths(64) == [8, 16, 32, 64] and tfl.timed_lengths(50) == [8, 16, 32, 50]
+    assert not transformer_verdict.judge(poor, faster)["accurate"]
+    assert transformer_lab.timed_lengths(64) == [8, 16, 32, 64] and transformer_lab.timed_lengths(
+        50
+    ) == [8, 16, 32, 50]
 
 
 def run_lab(tmp_path: Path, lab: str, params: dict) -> tuple[dict, list[dict]]:
@@ -117,11 +122,11 @@ def test_a_tiny_seq2seq_run_probes_and_judges(tmp_path: Path) -> None:
     # the finished run keeps both arms' weights, so the student's own input translates
     state = torch.load(tmp_path / "checkpoint.pt", weights_only=True)
     assert set(state["models"]) == {"none", "dot"}
-    result = s2s.translate(tmp_path, "삼일사")
+    result = translate_run(tmp_path, "삼일사")
     assert result["arm"] == "dot" and result["attention"]["data"]["cols"] == ["삼", "일", "사"]
-    assert s2s.translate(tmp_path, "삼일사", arm="none")["attention"] is None
-    with pytest.raises(TranslateError, match="no arm 'gru'"):
-        s2s.translate(tmp_path, "삼", arm="gru")
+    assert translate_run(tmp_path, "삼일사", arm="none")["attention"] is None
+    with pytest.raises(InferenceError, match="no arm 'gru'"):
+        translate_run(tmp_path, "삼", arm="gru")
 
 
 def test_a_tiny_transformer_run_times_both_models(tmp_path: Path) -> None:
@@ -133,12 +138,12 @@ def test_a_tiny_transformer_run_times_both_models(tmp_path: Path) -> None:
     names = {e["name"] for e in events if e["type"] == "probe"}
     assert {"attention/cross/L1", "attention/encoder-self/L2", "speed/epoch_time"} <= names
     assert {"attention/cross/L2/H2", "attention/decoder-self/L1/H1", "speed/ratio"} <= names
-    result = tfl.translate(tmp_path, "이만 오천")
+    result = translate_run(tmp_path, "이만 오천")
     assert result["arm"] == "transformer" and result["lab"] == "transformer"
     cross = result["attention"]
     assert cross["name"] == "attention/cross" and len(cross["data"]["cols"]) == len("이만 오천")
     assert all(abs(sum(row) - 1) < 0.01 for row in cross["data"]["matrix"])
-    assert tfl.translate(tmp_path, "삼", arm="gru")["arm"] == "gru"
+    assert translate_run(tmp_path, "삼", arm="gru")["arm"] == "gru"
 
 
 def trained_run(tmp_path: Path) -> Path:
@@ -147,7 +152,8 @@ def trained_run(tmp_path: Path) -> Path:
     (tmp_path / "spec.json").write_text(json.dumps({"lab": "seq2seq", "params": params}))
     torch.manual_seed(0)
     models = {
-        arm: s2s.build_model(arm, params, len(Vocab()), 10).state_dict() for arm in ("none", "dot")
+        arm: seq2seq_lab.build_model(arm, params, len(Vocab()), 10).state_dict()
+        for arm in ("none", "dot")
     }
     save_atomic({"models": models, "arm": None, "completed": {}}, tmp_path / "checkpoint.pt")
     return tmp_path
@@ -155,28 +161,28 @@ def trained_run(tmp_path: Path) -> Path:
 
 def test_translate_returns_the_output_and_its_attention_map(tmp_path: Path) -> None:
     run_dir = trained_run(tmp_path)
-    result = s2s.translate(run_dir, " 삼일사 ")
+    result = translate_run(run_dir, " 삼일사 ")
     assert result["arm"] == "dot" and result["input"] == "삼일사"
     heatmap = result["attention"]
     assert heatmap["kind"] == "heatmap" and heatmap["data"]["cols"] == ["삼", "일", "사"]
     assert len(heatmap["data"]["rows"]) == heatmap["data"]["shape"][0] >= 1
-    assert s2s.translate(run_dir, "이만 오천", arm="none")["attention"] is None
-    assert len(shade(heatmap).splitlines()) == len(heatmap["data"]["rows"]) + 1
+    assert translate_run(run_dir, "이만 오천", arm="none")["attention"] is None
+    assert len(shade_map(heatmap).splitlines()) == len(heatmap["data"]["rows"]) + 1
 
 
 @pytest.mark.parametrize(
     ("text", "words"), [("삼!", "unknown characters"), ("", "empty"), ("일" * 11, "at most 10")]
 )
 def test_translate_explains_bad_input(tmp_path: Path, text: str, words: str) -> None:
-    with pytest.raises(TranslateError, match=words) as exc:
-        s2s.translate(trained_run(tmp_path), text)
+    with pytest.raises(InferenceError, match=words) as exc:
+        translate_run(trained_run(tmp_path), text)
     assert exc.value.ko
 
 
 def test_translate_needs_a_checkpoint(tmp_path: Path) -> None:
     run_dir = trained_run(tmp_path)
     (run_dir / "checkpoint.pt").unlink()
-    with pytest.raises(TranslateError, match="no checkpoint.pt"):
-        s2s.translate(run_dir, "삼일사")
-    with pytest.raises(TranslateError, match="not a seq2seq"):
-        s2s.translate(tmp_path / "nowhere", "삼")
+    with pytest.raises(InferenceError, match="no checkpoint.pt"):
+        translate_run(run_dir, "삼일사")
+    with pytest.raises(InferenceError, match="not a lab run"):
+        translate_run(tmp_path / "nowhere", "삼")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine import catalogue
-from engine.catalogue import ParamError
+from engine.errors import ParamError
 
 
 def test_every_lab_declares_what_the_ui_needs() -> None:

@@ -8,9 +8,8 @@ import pytest
 import torch
 
 from engine import catalogue
-from engine.labs import forecast
-from engine.labs.forecast_decl import FORECAST
-from engine.models.recurrent import RecurrentConfig
+from engine.labs.forecast import FORECAST, forecast_lab, forecast_verdict
+from engine.models.recurrent import Forecaster, RecurrentConfig
 
 NAME = {"ko": "합성", "en": "synthetic"}
 
@@ -18,22 +17,22 @@ NAME = {"ko": "합성", "en": "synthetic"}
 def test_declaration_resolves_every_preset() -> None:
     for preset in FORECAST.presets:
         params = catalogue.resolve_params(FORECAST, preset)
-        assert forecast.arms(params)
+        assert forecast_lab.arms(params)
     assert FORECAST.section == "rnn-basics"
     params = catalogue.resolve_params(FORECAST, "quick", {"cell": "gru"})
-    assert forecast.arms(params) == ["gru"]
-    assert forecast.arms({**params, "cell": "all"}) == ["rnn", "lstm", "gru"]
+    assert forecast_lab.arms(params) == ["gru"]
+    assert forecast_lab.arms({**params, "cell": "all"}) == ["rnn", "lstm", "gru"]
 
 
 def test_residual_forecaster_starts_from_the_last_value() -> None:
     config = RecurrentConfig(cell="lstm", vocab=0, input_size=1, hidden=4, out=3)
-    model = forecast.Forecaster(config, residual=True)
+    model = Forecaster(config, residual=True)
     with torch.no_grad():
         model.net.head.weight.zero_()
         model.net.head.bias.zero_()
     x = torch.randn(5, 7, 1)
     assert torch.equal(model(x), x[:, -1, :].expand(-1, 3))
-    plain = forecast.Forecaster(config, residual=False)
+    plain = Forecaster(config, residual=False)
     with torch.no_grad():
         plain.net.head.weight.zero_()
         plain.net.head.bias.zero_()
@@ -42,7 +41,7 @@ def test_residual_forecaster_starts_from_the_last_value() -> None:
 
 def test_verdict_says_by_how_much_the_model_beats_the_baseline() -> None:
     arms = {"gru": {"test_rmse": 2.7, "naive_rmse": 3.0, "rmse_ratio": 0.9}}
-    v = forecast.judge(arms, NAME, "°C", 1)
+    v = forecast_verdict.judge(arms, NAME, "°C", 1)
     assert v["shown"] is True
     assert "10.0% lower (ratio 0.900)" in v["evidence"]["en"]
     assert "10.0% 낮음" in v["evidence"]["ko"]
@@ -53,7 +52,7 @@ def test_verdict_when_a_model_fails_to_beat_the_baseline() -> None:
         "rnn": {"test_rmse": 3.3, "naive_rmse": 3.0, "rmse_ratio": 1.1},
         "lstm": {"test_rmse": 2.85, "naive_rmse": 3.0, "rmse_ratio": 0.95},
     }
-    v = forecast.judge(arms, NAME, "USD", 6)
+    v = forecast_verdict.judge(arms, NAME, "USD", 6)
     assert v["shown"] is False
     en = v["evidence"]["en"]
     assert "RNN" in en and "10.0% higher" in en and "did not beat" in en
@@ -61,7 +60,7 @@ def test_verdict_when_a_model_fails_to_beat_the_baseline() -> None:
 
 
 def test_a_tiny_run_forecasts_the_test_span(tmp_path, monkeypatch) -> None:
-    from engine.run import run
+    from engine.training.lab_run import run
 
     monkeypatch.setitem(catalogue.LABS, "forecast", FORECAST)
     params = catalogue.resolve_params(
@@ -89,7 +88,7 @@ def test_a_tiny_run_forecasts_the_test_span(tmp_path, monkeypatch) -> None:
 
 
 def test_a_window_too_long_fails_with_advice(tmp_path, monkeypatch) -> None:
-    from engine.run import run
+    from engine.training.lab_run import run
 
     monkeypatch.setitem(catalogue.LABS, "forecast", FORECAST)
     params = catalogue.resolve_params(FORECAST, "stock", {"symbol": "GOOG", "window": "60"})

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from engine import launch
-from engine.catalogue import ParamError
+from engine.errors import ParamError
+from engine.runs import export, launch
 
 
 def test_prepare_writes_a_validated_spec(tmp_path: Path) -> None:
@@ -49,6 +49,6 @@ def test_events_csv_has_a_column_per_metric() -> None:
         {"type": "eval", "arm": "cnn", "step": 23, "metrics": {"test_acc": 0.9}},
         {"type": "probe", "kind": "text"},
     ]
-    header, step, evaluation = launch.events_csv(events).splitlines()
+    header, step, evaluation = export.events_csv(events).splitlines()
     assert header.split(",")[-1] == "test_acc"
     assert step.startswith("step,cnn,10,") and evaluation.endswith(",0.9")

@@ -14,16 +14,18 @@ from torch import nn
 from engine import catalogue, checkpoint
 from engine.data.korean_numbers import length_order
 from engine.device import precision_for
-from engine.labs import features
-from engine.loop import ArmSetup, Trainer
-from engine.run import LabRun, run
-from engine.signals import StopRequest
+from engine.labs.features import FEATURES, features_lab
+from engine.runs.signals import StopRequest
+from engine.training.context import RunContext
+from engine.training.lab_run import LabRun, run
+from engine.training.loop import ArmSetup, Trainer
 
 from .conftest import TINY
 
 
-def toy_setup(arm: str, params: dict[str, Any], device: torch.device, seed: int) -> ArmSetup:
+def toy_setup(arm: str, run: RunContext, device: torch.device) -> ArmSetup:
     """Two-class toy data; dropout makes the result depend on the global RNG too."""
+    params = run.params
     g = torch.Generator().manual_seed(123)
     x = torch.randn(300, 4, generator=g)
     y = (x[:, 0] + x[:, 1] > 0).long()
@@ -67,7 +69,8 @@ def toy_setup(arm: str, params: dict[str, Any], device: torch.device, seed: int)
     )
 
 
-def toy_verdict(arms: dict[str, dict[str, float]], params: dict[str, Any]) -> dict[str, Any]:
+def toy_verdict(run: RunContext) -> dict[str, Any]:
+    arms = run.finals
     shown = arms["big"]["test_acc"] >= arms["small"]["test_acc"] - 0.5
     return {"shown": shown, "evidence": {"ko": "장난감", "en": "toy"}}
 
@@ -85,6 +88,11 @@ TOY = catalogue.Lab(
     module="-",
 )
 TOY_MODULE = SimpleNamespace(setup=toy_setup, verdict=toy_verdict)
+
+
+def toy(arm: str) -> ArmSetup:
+    """One toy arm at the default parameters, outside a run."""
+    return toy_setup(arm, RunContext("toy", {"lr": 0.1, "loss": "ce"}), torch.device("cpu"))
 
 
 class StopAfter(StopRequest):
@@ -161,7 +169,7 @@ def test_resume_ends_exactly_where_an_uninterrupted_run_ends(
 
 
 def test_features_lab_resumes_to_the_same_loss(tmp_path: Path) -> None:
-    params = catalogue.resolve_params(catalogue.FEATURES, None, TINY)
+    params = catalogue.resolve_params(FEATURES, None, TINY)
     spec = {"lab": "features", "params": params, "seed": 3, "device": "cpu"}
     codes = []
     for name, stop, resume in [
@@ -169,7 +177,7 @@ def test_features_lab_resumes_to_the_same_loss(tmp_path: Path) -> None:
         ("b", StopAfter(40), False),
         ("b", StopRequest(), True),
     ]:
-        job = LabRun(tmp_path / name, spec, catalogue.FEATURES, params, features, stop)
+        job = LabRun(tmp_path / name, spec, FEATURES, params, features_lab, stop)
         (tmp_path / name).mkdir(exist_ok=True)
         codes.append(job.execute(resume))
     assert codes == [0, 130, 0]
@@ -180,7 +188,7 @@ def test_features_lab_resumes_to_the_same_loss(tmp_path: Path) -> None:
 
 def test_checkpoint_round_trip_with_weights_only(tmp_path: Path) -> None:
     torch.manual_seed(0)
-    setup = toy_setup("small", {"lr": 0.1, "loss": "ce"}, torch.device("cpu"), 0)
+    setup = toy("small")
     trainer = Trainer("small", setup, lambda *a, **k: None, precision_for(torch.device("cpu")), 0)
     trainer.train_epoch()
     path = tmp_path / "checkpoint.pt"
@@ -190,7 +198,7 @@ def test_checkpoint_round_trip_with_weights_only(tmp_path: Path) -> None:
     torch.manual_seed(99)
     fresh = Trainer(
         "small",
-        toy_setup("small", {"lr": 0.1, "loss": "ce"}, torch.device("cpu"), 0),
+        toy("small"),
         lambda *a, **k: None,
         precision_for(torch.device("cpu")),
         0,
@@ -208,7 +216,7 @@ def test_checkpoint_round_trip_with_weights_only(tmp_path: Path) -> None:
 def train_reporting(report: Any) -> tuple[list[float], dict[str, float], list[torch.Tensor]]:
     """The toy's small arm trained with `report`: step-event losses, metrics, weights."""
     torch.manual_seed(0)
-    setup = toy_setup("small", {"lr": 0.1, "loss": "ce"}, torch.device("cpu"), 0)
+    setup = toy("small")
     setup.report = report
     events: list[tuple[str, dict[str, Any]]] = []
     cpu = precision_for(torch.device("cpu"))

@@ -10,8 +10,8 @@ import pytest
 
 from engine import catalogue
 from engine.data.recall_task import CHANCE
-from engine.labs import memory
-from engine.labs.memory_decl import ARMS, MEMORY
+from engine.errors import ParamError
+from engine.labs.memory import ARMS, MEMORY, memory_lab, memory_verdict
 
 TINY = {"seq_len": 12, "hidden": 8, "embed": 4, "epochs": 1, "batches_per_epoch": 3}
 
@@ -37,12 +37,12 @@ def test_declaration_resolves_and_names_the_knobs() -> None:
     assert seq_len is not None and (seq_len.low, seq_len.high) == (10, 400)
     forget = MEMORY.param("forget_bias")
     assert forget is not None and "σ(5)" in forget.help["en"] and "σ(5)" in forget.help["ko"]
-    with pytest.raises(catalogue.ParamError, match="seq_len"):
+    with pytest.raises(ParamError, match="seq_len"):
         catalogue.resolve_params(MEMORY, "quick", {"seq_len": "5"})
 
 
 def test_verdict_shown_when_the_rnn_forgets_and_the_gated_cells_remember() -> None:
-    v = memory.judge(_arms(0.13, 1.0, 0.99), 100, "CPU, 2 threads")
+    v = memory_verdict.judge(_arms(0.13, 1.0, 0.99), 100, "CPU, 2 threads")
     assert v["shown"] is True
     en = v["evidence"]["en"]
     assert "RNN 0.130, LSTM 1.000, GRU 0.990" in en and f"{CHANCE:.3f}" in en
@@ -54,18 +54,18 @@ def test_verdict_shown_when_the_rnn_forgets_and_the_gated_cells_remember() -> No
 
 
 def test_verdict_reports_a_faster_gru_without_calling_it_a_reversal() -> None:
-    v = memory.judge(_arms(0.12, 0.95, 0.97, gru_epoch_s=0.6), 100)
+    v = memory_verdict.judge(_arms(0.12, 0.95, 0.97, gru_epoch_s=0.6), 100)
     assert "GRU/LSTM = 0.50" in v["evidence"]["en"] and "reverse" not in v["evidence"]["en"]
 
 
 def test_verdict_when_the_rnn_also_solves_a_short_task() -> None:
-    v = memory.judge(_arms(0.98, 1.0, 1.0), 10)
+    v = memory_verdict.judge(_arms(0.98, 1.0, 1.0), 10)
     assert v["shown"] is False and v["rnn_forgets"] is False
     assert "raise seq_len" in v["evidence"]["en"]
 
 
 def test_verdict_points_at_the_forget_gate_bias_when_the_lstm_fails() -> None:
-    v = memory.judge(_arms(0.125, 0.13, 1.0), 50)
+    v = memory_verdict.judge(_arms(0.125, 0.13, 1.0), 50)
     assert v["shown"] is False and v["lstm_solves"] is False and v["gru_solves"] is True
     assert "forget_bias" in v["evidence"]["en"] and "forget_bias" in v["evidence"]["ko"]
 
@@ -73,18 +73,18 @@ def test_verdict_points_at_the_forget_gate_bias_when_the_lstm_fails() -> None:
 def test_verdict_without_an_arm_says_what_is_missing() -> None:
     arms = _arms(0.1, 1.0, 1.0)
     del arms["gru"]
-    v = memory.judge(arms, 100)
+    v = memory_verdict.judge(arms, 100)
     assert v["shown"] is False and "GRU" in v["evidence"]["en"]
 
 
 def test_time_columns_keep_first_and_last_and_fit_a_heatmap() -> None:
-    assert memory.time_columns(10) == list(range(10))
-    cols = memory.time_columns(400)
+    assert memory_lab.time_columns(10) == list(range(10))
+    cols = memory_lab.time_columns(400)
     assert len(cols) <= 64 and cols[0] == 0 and cols[-1] == 399 and cols == sorted(cols)
 
 
 def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, params: dict[str, Any]) -> Path:
-    from engine.run import run
+    from engine.training.lab_run import run
 
     monkeypatch.setitem(catalogue.LABS, "memory", MEMORY)
     spec = {"lab": "memory", "params": params, "seed": 0, "device": "cpu"}
@@ -119,6 +119,6 @@ def test_a_tiny_run_trains_three_arms_and_probes_their_insides(tmp_path, monkeyp
 
 def test_too_much_data_is_refused_before_a_run_starts() -> None:
     big = {"seq_len": "400", "batches_per_epoch": "10000", "batch_size": "4096"}
-    with pytest.raises(catalogue.ParamError, match="lower one of them") as err:
+    with pytest.raises(ParamError, match="lower one of them") as err:
         catalogue.resolve_params(MEMORY, "quick", big)
     assert "줄이세요" in err.value.ko

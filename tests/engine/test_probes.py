@@ -7,7 +7,7 @@ import math
 
 import torch
 
-from engine import probes
+from engine.training import probes
 
 
 def strict(payload: dict) -> dict:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import rundir
+from engine.runs import rundir
 
 from .conftest import events, finish, start_engine, wait_for, write_spec
 

@@ -11,9 +11,8 @@ from torch import nn
 
 from engine.catalogue import resolve_params
 from engine.data import images
-from engine.labs import resnet as lab
-from engine.labs.resnet_decl import ARMS, RESNET
-from engine.loop import Trainer
+from engine.errors import DatasetMissing, ParamError
+from engine.labs.resnet import ARMS, RESNET, resnet_lab, resnet_verdict
 from engine.models import resnet
 from engine.models.resnet import (
     PlainNet,
@@ -23,7 +22,9 @@ from engine.models.resnet import (
     SmallImageNet,
     count_parameters,
 )
-from engine.run import RunError
+from engine.training import probes
+from engine.training.context import RunContext
+from engine.training.loop import Trainer
 
 # --- models -------------------------------------------------------------------------------
 
@@ -154,7 +155,7 @@ NAMES = {arm: arm for arm in ARMS}
 
 def _judge(ps: float, pd: float, rs: float, rd: float) -> dict:
     losses = dict(zip(ARMS, (ps, pd, rs, rd), strict=True))
-    return lab.judge(losses, NAMES)
+    return resnet_verdict.judge(losses, NAMES)
 
 
 def test_verdict_shows_degradation_and_its_removal() -> None:
@@ -204,7 +205,7 @@ def test_verdict_reads_the_final_training_loss_of_each_arm() -> None:
     arms = {arm: {"final_train_loss": v} for arm, v in zip(ARMS, losses, strict=True)}
     arms["plain-deep"]["grad_first_over_last_init"] = 1300.0
     arms["residual-deep"]["grad_first_over_last_init"] = 1.5
-    v = lab.verdict(arms, params)
+    v = resnet_verdict.verdict(RunContext("resnet", params, finals=arms))
     assert v["shown"]
     assert "plain-8 0.0100, plain-56 0.9000" in v["evidence"]["en"]
     assert "1.3e+03x the last block's in plain-56 and 1.5x in residual-56" in v["evidence"]["en"]
@@ -213,20 +214,19 @@ def test_verdict_reads_the_final_training_loss_of_each_arm() -> None:
 # --- lab wiring ---------------------------------------------------------------------------
 
 
-def test_bad_depths_get_a_clear_message() -> None:
-    params = resolve_params(RESNET, "quick", {"depth_deep": "54"})
-    with pytest.raises(RunError, match="6n\\+2"):
-        lab.check_params(params)
-    params = resolve_params(RESNET, "quick", {"depth_shallow": "56", "depth_deep": "20"})
-    with pytest.raises(RunError, match="smaller"):
-        lab.check_params(params)
+def test_bad_depths_are_refused_before_a_run_starts() -> None:
+    with pytest.raises(ParamError, match="6n\\+2") as err:
+        resolve_params(RESNET, "quick", {"depth_deep": "54"})
+    assert "try 50 or 56" in err.value.en and "6n+2" in err.value.ko
+    with pytest.raises(ParamError, match="smaller"):
+        resolve_params(RESNET, "quick", {"depth_shallow": "56", "depth_deep": "20"})
 
 
 def test_missing_dataset_fails_the_setup_with_its_message(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DLEARN_CACHE", str(tmp_path))
     params = resolve_params(RESNET, "quick", {"dataset": "cifar10"})
-    with pytest.raises(RunError, match="download=true") as err:
-        lab.setup("plain-shallow", params, torch.device("cpu"), 0)
+    with pytest.raises(DatasetMissing, match="download=true") as err:
+        resnet_lab.setup("plain-shallow", RunContext("resnet", params), torch.device("cpu"))
     assert "download=true" in err.value.ko
 
 
@@ -240,10 +240,12 @@ def test_probes_and_finish_of_a_tiny_arm() -> None:
     def emit(type_: str, **payload):  # type: ignore[no-untyped-def]
         events.append({"type": type_, **payload})
 
+    run = RunContext("resnet", params)
     for arm in ARMS[:2]:
         torch.manual_seed(0)
-        setup = lab.setup(arm, params, torch.device("cpu"), 0)
+        setup = resnet_lab.setup(arm, run, torch.device("cpu"))
         metrics = Trainer(arm, setup, emit, _fp32(), 0).fit()
+        run.finals[arm] = metrics  # as the run does after each arm
         assert 0 < metrics["final_train_loss"] < 5 and 0 <= metrics["final_test_acc"] <= 1
         assert metrics["grad_first_over_last_init"] > 0
     probes = [e for e in events if e["type"] == "probe"]
@@ -266,7 +268,7 @@ def test_gradient_probe_leaves_batchnorm_statistics_alone() -> None:
     torch.manual_seed(0)
     net = ResNet(ResNetConfig(depth=8, width=4)).eval()
     before = {k: v.clone() for k, v in net.state_dict().items()}
-    norms = lab.grad_norms(net, torch.randn(16, 1, 8, 8), torch.randint(0, 10, (16,)))
+    norms = resnet_lab.grad_norms(net, torch.randn(16, 1, 8, 8), torch.randint(0, 10, (16,)))
     assert len(norms) == 3 + 2 and all(n > 0 for n in norms)
     assert not net.training
     for k, v in net.state_dict().items():
@@ -275,11 +277,11 @@ def test_gradient_probe_leaves_batchnorm_statistics_alone() -> None:
 
 
 def test_feature_maps_of_large_images_fit_a_heatmap() -> None:
-    grid, extra = lab.mosaic(torch.rand(16, 32, 32))
-    assert extra["tiles"]["size"] == [16, 16]  # pooled 2x2 for display
-    assert len(grid) <= 64 and len(grid[0]) <= 64
-    grid, extra = lab.mosaic(torch.rand(16, 8, 8))
-    assert extra["tiles"] == {"rows": 4, "cols": 4, "size": [8, 8], "shown": 16, "of": 16}
+    tiled = probes.mosaic(torch.rand(16, 32, 32), max_map_side=resnet_lab.MAX_MAP_SIDE)
+    assert tiled["tiles"]["size"] == [16, 16]  # pooled 2x2 for display
+    assert tiled["matrix"].shape[0] <= 64 and tiled["matrix"].shape[1] <= 64
+    tiled = probes.mosaic(torch.rand(16, 8, 8), max_map_side=resnet_lab.MAX_MAP_SIDE)
+    assert tiled["tiles"] == {"rows": 4, "cols": 4, "size": [8, 8], "shown": 16, "of": 16}
 
 
 def _fp32():  # type: ignore[no-untyped-def]

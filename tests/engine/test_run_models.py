@@ -10,10 +10,12 @@ from typing import Any
 import torch
 
 from engine import catalogue
-from engine.run import LabRun, RunError
-from engine.signals import StopRequest
+from engine.errors import RunError
+from engine.runs.signals import StopRequest
+from engine.training.context import RunContext
+from engine.training.lab_run import LabRun
 
-from .test_loop import TOY, TOY_MODULE, StopAfter, read_events, run_toy, summary, toy_setup
+from .test_loop import TOY, TOY_MODULE, StopAfter, read_events, run_toy, summary, toy, toy_setup
 
 
 def saved_models(run_dir: Path) -> dict[str, dict[str, torch.Tensor]]:
@@ -26,12 +28,12 @@ def test_a_finished_run_keeps_every_arms_weights(tmp_path: Path) -> None:
     models = saved_models(tmp_path)
     assert set(models) == {"small", "big"}
     for arm, hidden in (("small", 8), ("big", 16)):
-        fresh = toy_setup(arm, {"lr": 0.1, "loss": "ce"}, torch.device("cpu"), 0).model
+        fresh = toy(arm).model
         fresh.load_state_dict(models[arm])  # the shapes fit this arm's model
         assert models[arm]["0.weight"].shape == (hidden, 4)
         assert all(t.device.type == "cpu" and not t.requires_grad for t in models[arm].values())
     # trained, not the initial weights
-    init = toy_setup("small", {"lr": 0.1, "loss": "ce"}, torch.device("cpu"), 0).model
+    init = toy("small").model
     assert not torch.equal(init[0].weight, models["small"]["0.weight"])
     assert read_events(tmp_path)[-2]["type"] == "checkpoint"  # saved after the last arm
 
@@ -48,10 +50,10 @@ def test_a_resumed_run_keeps_the_arms_finished_before_the_stop(tmp_path: Path) -
             assert torch.equal(a[arm][key], b[arm][key]), (arm, key)
 
 
-def failing_setup(arm: str, params: dict[str, Any], device: torch.device, seed: int) -> Any:
+def failing_setup(arm: str, run: RunContext, device: torch.device) -> Any:
     if arm == "big":
         raise RunError("depth 7 is not 6n+2; use --set depth=20", "깊이 7은 6n+2가 아닙니다")
-    return toy_setup(arm, params, device, seed)
+    return toy_setup(arm, run, device)
 
 
 def test_a_setup_error_ends_with_a_failed_event_and_summary(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import rundir
-from engine.events import EventWriter, write_json_atomic
+from engine.runs import rundir
+from engine.runs.events import EventWriter, write_json_atomic
 
 SPEC = {"lab": "features", "params": {"epochs": 1}, "seed": 0, "device": "cpu"}
 

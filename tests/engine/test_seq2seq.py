@@ -13,7 +13,6 @@ from engine.data.korean_numbers import (
     Vocab,
     generate,
     pack,
-    sequence_loss,
     tensorize,
     unpack,
 )
@@ -25,6 +24,7 @@ from engine.models.seq2seq import (
     Seq2SeqConfig,
     reverse_within,
 )
+from engine.training.losses import sequence_loss
 
 V, S, T = 20, 7, 6
 

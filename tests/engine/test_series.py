@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from engine.data import series as sequences
+from engine.data import series
 from engine.data.recall_task import CHANCE, N_SIGNAL, VOCAB, first_token_task
 from engine.data.series import Series, make_forecast_data, naive_forecast, windows_between
 
@@ -30,7 +30,7 @@ def test_only_the_first_token_carries_the_label() -> None:
 
 
 def test_weather_is_daily_and_complete() -> None:
-    s = sequences.weather()
+    s = series.weather()
     assert len(s.values) == 1461 and s.step == "day" and s.unit == "°C"
     assert s.times[0] == pytest.approx(2012.0) and s.times[-1] < 2016.0
     steps = [b - a for a, b in zip(s.times, s.times[1:], strict=False)]
@@ -39,13 +39,13 @@ def test_weather_is_daily_and_complete() -> None:
 
 
 def test_stocks_are_monthly() -> None:
-    ibm, goog = sequences.stock("IBM"), sequences.stock("GOOG")
+    ibm, goog = series.stock("IBM"), series.stock("GOOG")
     assert len(ibm.values) == 123 and len(goog.values) == 68 and ibm.step == "month"
     assert ibm.times == tuple(sorted(ibm.times))
     months = [round((b - a) * 12) for a, b in zip(ibm.times, ibm.times[1:], strict=False)]
     assert set(months) == {1}
     with pytest.raises(ValueError, match="AAPL"):
-        sequences.stock("TSLA")
+        series.stock("TSLA")
 
 
 def test_windows_hold_the_past_and_the_following_values() -> None:
@@ -95,17 +95,17 @@ def test_naive_forecast_repeats_the_last_value() -> None:
 
 def test_a_window_too_long_for_the_series_is_explained() -> None:
     with pytest.raises(ValueError, match="68 months: with window=50 and horizon=1.*shorter"):
-        make_forecast_data(sequences.stock("GOOG"), 50, 1)
+        make_forecast_data(series.stock("GOOG"), 50, 1)
 
 
 def test_missing_data_file_names_the_file(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(sequences, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(series, "DATA_DIR", tmp_path)
     with pytest.raises(FileNotFoundError, match="stocks.csv"):
-        sequences._rows(sequences.STOCKS_FILE)
+        series._rows(series.STOCKS_FILE)
 
 
 def test_shipped_files_are_described_in_sources() -> None:
-    text = (sequences.DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")
-    for f in (sequences.STOCKS_FILE, sequences.WEATHER_FILE):
-        assert f in text and (sequences.DATA_DIR / f).stat().st_size < 60_000
+    text = (series.DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")
+    for f in (series.STOCKS_FILE, series.WEATHER_FILE):
+        assert f in text and (series.DATA_DIR / f).stat().st_size < 60_000
     assert "MIT" in text and "public domain" in text

@@ -11,7 +11,6 @@ from engine.data.korean_numbers import (
     Vocab,
     generate,
     pack,
-    sequence_loss,
     tensorize,
 )
 from engine.models.transformer import (
@@ -22,6 +21,7 @@ from engine.models.transformer import (
     padding_mask,
     sinusoids,
 )
+from engine.training.losses import sequence_loss
 
 V, S, T = 20, 7, 6
 
@@ -119,18 +119,23 @@ def test_greedy_stops_at_end_of_sequence() -> None:
         net.out.weight.zero_()
         net.out.bias.zero_()
         net.out.bias[EOS] = 10.0
-    assert net.greedy(src, 12).tolist() == [[EOS]] * 3
+    ids, weights = net.greedy(src, 12)
+    assert ids.tolist() == [[EOS]] * 3
+    assert weights is None  # the fused path keeps no weights
     with torch.no_grad():
         net.out.bias[EOS] = -10.0
-    assert net.greedy(src, 12).shape == (3, 12)
+    assert net.greedy(src, 12)[0].shape == (3, 12)
 
 
 def test_greedy_explicit_leaves_the_full_output_maps() -> None:
     net = model()
     src, _ = batch()
-    ids = net.greedy(src[:1], 5, explicit=True)
+    ids, weights = net.greedy(src[:1], 5, explicit=True)
     cross = net.attention_maps()["cross"][-1]
     assert cross.shape == (1, 4, ids.shape[1], S)
+    assert weights is not None  # the last layer's cross-attention, heads averaged
+    torch.testing.assert_close(weights, cross.mean(1))
+    torch.testing.assert_close(weights.sum(-1), torch.ones(1, ids.shape[1]))
 
 
 def test_transformer_trains_and_its_loss_falls() -> None:

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from tui.app import START_SCREENS
+from tui.commands.common import MESSAGES
 from tui.i18n import STRINGS, percent, tr
 
 TUI = Path(__file__).resolve().parents[2] / "tui"
-SOURCES = [
+SOURCES = [  # the app's sources; the headless commands have their own table (below)
     p
     for p in TUI.rglob("*.py")
-    if p.name not in ("cli.py", "contentcli.py", "labcli.py", "labargs.py")
+    if p.name not in ("cli.py", "contentcli.py", "labargs.py") and "commands" not in p.parts
 ]
 
 
@@ -28,6 +29,13 @@ def test_both_languages_with_the_same_placeholders(key: str) -> None:
     ko, en = STRINGS[key]
     assert ko.strip() and en.strip()
     assert placeholders(ko) == placeholders(en)
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_headless_messages_have_both_languages_with_the_same_placeholders(key: str) -> None:
+    text = MESSAGES[key]
+    assert text.ko.strip() and text.en.strip() and text.ko != text.en
+    assert placeholders(text.ko) == placeholders(text.en)
 
 
 def used_keys() -> set[str]:

@@ -10,13 +10,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from engine import rundir
+from engine.runs import export, follow, rundir
 from tests.tui.fixtures import FEATURES_RUN, install_run
-from tui import runfollow
 
 
 def test_replay_of_the_recorded_run() -> None:
-    state, offset = runfollow.load(FEATURES_RUN)
+    state, offset = follow.load(FEATURES_RUN)
     assert offset == (FEATURES_RUN / "events.jsonl").stat().st_size
     assert state.arms == ["cnn"] and state.final is not None
     assert state.final["type"] == "finished" and state.progress() == 1.0
@@ -24,7 +23,7 @@ def test_replay_of_the_recorded_run() -> None:
     assert xs[-1] == 69 and len(xs) == len(ys) == 9
     assert len(state.probes["features/conv1"]) == 4  # untrained + one per epoch
     assert state.summary is not None and state.summary["verdict"]["shown"] is False
-    assert runfollow.read_prediction(FEATURES_RUN) == {
+    assert rundir.read_prediction(FEATURES_RUN) == {
         "shown": True,
         "lab": "features",
         "at": 1795756830.0,
@@ -32,7 +31,7 @@ def test_replay_of_the_recorded_run() -> None:
 
 
 def test_progress_and_remaining_across_arms() -> None:
-    state = runfollow.RunState()
+    state = follow.RunState()
     state.apply([{"type": "started", "t": 0, "arms": ["plain-8", "plain-32"]}])
     state.apply([{"type": "step", "t": 10, "arm": "plain-32", "step": 50, "total": 100}])
     assert state.progress() == 0.75  # the second of two arms, half done
@@ -40,7 +39,7 @@ def test_progress_and_remaining_across_arms() -> None:
 
 
 def test_a_resumed_attempt_clears_the_old_final_event() -> None:
-    state = runfollow.RunState()
+    state = follow.RunState()
     state.apply([{"type": "started", "t": 0, "arms": ["a"]}, {"type": "cancelled", "t": 5}])
     assert state.final is not None
     state.apply([{"type": "started", "t": 5, "arms": ["a"], "resumed": True}])
@@ -48,19 +47,19 @@ def test_a_resumed_attempt_clears_the_old_final_event() -> None:
 
 
 def test_memory_stays_flat_over_a_long_run() -> None:
-    state = runfollow.RunState()
+    state = follow.RunState()
     steps = [{"type": "step", "t": i, "arm": "a", "step": i, "loss": 1.0} for i in range(20000)]
     probes = [{"type": "probe", "name": "p", "step": i, "arm": "a"} for i in range(2000)]
     state.apply(steps + probes)
     xs, _ = state.curves["a"]
-    assert len(xs) <= runfollow.MAX_POINTS and xs[-1] == 19999
-    assert len(state.probes["p"]) <= runfollow.MAX_SNAPSHOTS
+    assert len(xs) <= follow.MAX_POINTS and xs[-1] == 19999
+    assert len(state.probes["p"]) <= follow.MAX_SNAPSHOTS
     assert state.probes["p"][-1]["step"] == 1999
 
 
 def test_last_verdicts_take_the_newest_finished_run(tmp_path: Path) -> None:
     install_run(tmp_path)
-    verdicts = runfollow.last_verdicts(tmp_path / "runs")
+    verdicts = rundir.last_verdicts(tmp_path / "runs")
     assert verdicts["features"]["shown"] is False
     assert verdicts["features"]["run"] == "20250602-100000-features"
 
@@ -76,7 +75,7 @@ def test_follow_delivers_batches_until_the_process_ends(tmp_path: Path) -> None:
         rundir.write_pid(run_dir, proc.pid)
         batches: list[tuple[list[dict[str, Any]], bool]] = []
         thread = threading.Thread(
-            target=runfollow.follow,
+            target=follow.follow,
             args=(run_dir, lambda e, a: batches.append((e, a)), lambda: False),
             kwargs={"poll_s": 0.02},
         )
@@ -107,8 +106,8 @@ def test_follow_delivers_batches_until_the_process_ends(tmp_path: Path) -> None:
 
 def test_export_writes_csv_and_json(tmp_path: Path) -> None:
     run = install_run(tmp_path)
-    csv_path = runfollow.export(run, tmp_path / "out", "csv")
+    csv_path = export.export(run, tmp_path / "out", "csv")
     header = csv_path.read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("type,arm,step") and "test_acc" in header
-    doc = json.loads(runfollow.export(run, tmp_path / "out", "json").read_text(encoding="utf-8"))
+    doc = json.loads(export.export(run, tmp_path / "out", "json").read_text(encoding="utf-8"))
     assert doc["status"] == "finished" and doc["events"][-1]["type"] == "finished"

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
+from engine.runs import follow
 from tests.tui.conftest import AppFactory, screen_text
 from tests.tui.fixtures import install_run
-from tui import runfollow
 from tui.screens import run_live
 from tui.screens.run_live import RunLiveScreen
 from tui.widgets import heatmap
@@ -156,7 +156,7 @@ def test_the_follower_polls_less_while_nothing_arrives(
     run_dir.mkdir()
     events_file = run_dir / "events.jsonl"
     events_file.write_text("")
-    monkeypatch.setattr(runfollow.rundir, "is_alive", lambda path: (True, 1))
+    monkeypatch.setattr(follow.rundir, "is_alive", lambda path: (True, 1))
     waits: list[float] = []
 
     def sleep(seconds: float) -> None:  # the run writes an event after the 4th empty poll
@@ -164,9 +164,9 @@ def test_the_follower_polls_less_while_nothing_arrives(
         if len(waits) == 4:
             events_file.write_text('{"type": "step", "t": 1, "arm": "a", "step": 1}\n')
 
-    monkeypatch.setattr(runfollow, "time", SimpleNamespace(sleep=sleep, monotonic=time.monotonic))
+    monkeypatch.setattr(follow, "time", SimpleNamespace(sleep=sleep, monotonic=time.monotonic))
     batches: list[list[dict[str, Any]]] = []
-    runfollow.follow(
+    follow.follow(
         run_dir,
         lambda events, alive: batches.append(events),
         lambda: len(waits) >= 7,

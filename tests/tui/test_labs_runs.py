@@ -19,7 +19,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from engine import rundir
+from engine.runs import rundir
 from tests.tui.conftest import AppFactory, screen_text
 from tests.tui.fixtures import kill_leftover_runs
 from tui.app import DlearnApp

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select
 
-from engine import rundir
+from engine.runs import rundir
 from tests.tui.conftest import AppFactory, Clock, screen_text, write_course
 from tests.tui.fixtures import RUN_NAME, install_run
 from tui.app import create_app

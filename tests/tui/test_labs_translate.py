@@ -1,7 +1,7 @@
 """Run (live): a finished seq2seq run translates the student's own input (`t`).
 
 The engine subprocess is replaced by a recorded `engine translate --json` result, so no
-torch runs here; the real command is tested end to end in test_labcli_translate.py.
+torch runs here; the real command is tested end to end in test_commands_translate.py.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
+from engine.runs import launch
 from tests.tui.conftest import AppFactory, screen_text
 from tests.tui.fixtures import install_run
-from tui import labcli
 from tui.screens.run_live import RunLiveScreen
 from tui.widgets.probe_view import ProbeView
 
@@ -70,7 +70,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str]]:
             return {"error": {"en": msg, "ko": "번역할 수 없습니다: 모르는 글자 '@ !'"}}
         return RESULT
 
-    monkeypatch.setattr(labcli, "translate", fake)
+    monkeypatch.setattr(launch, "translate", fake)
     return seen
 
 

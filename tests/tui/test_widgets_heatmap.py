@@ -6,6 +6,7 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
+from engine.text import BLOCKS, shade
 from tui.widgets.heatmap import (
     LOWER_HALF,
     UPPER_HALF,
@@ -13,7 +14,6 @@ from tui.widgets.heatmap import (
     fit_matrix,
     render_heatmap,
     scale,
-    shade,
 )
 
 # 4 rows x 3 columns on the range 0..1: rows 0/1 share a terminal line in colour
@@ -48,7 +48,8 @@ def test_scale_and_shades() -> None:
     assert scale(5.0, 0.0, 10.0) == 0.5
     assert scale(-3.0, 0.0, 10.0) == 0.0 and scale(30.0, 0.0, 10.0) == 1.0
     assert scale(None, 0.0, 1.0) is None
-    assert [shade(t) for t in (0.0, 0.25, 0.5, 0.75, 1.0, None)] == list(" ░▒▓█") + [" "]
+    assert [shade(t, BLOCKS) for t in (0.0, 0.25, 0.5, 0.75, 1.0, None)] == list(" ░▒▓█") + [" "]
+    assert [shade(t) for t in (0.0, 0.5, 1.0)] == [" ", "=", "@"]  # the ASCII ramp
 
 
 def test_colour_mode_packs_two_rows_per_line_with_half_blocks() -> None:

@@ -126,7 +126,7 @@ class HomeScreen(Screen[None]):
     def _lab_options(self, lang: str) -> list[Option]:
         """A "Labs" part: each lab with the verdict of its newest finished run."""
         from engine.catalogue import LABS
-        from tui.runfollow import last_verdicts, runs_root
+        from engine.runs.rundir import last_verdicts, runs_root
         from tui.screens.labs import verdict_mark
 
         verdicts = last_verdicts(runs_root(self.app.data_dir))

@@ -19,7 +19,8 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
-from engine.catalogue import Lab, ParamError, check_value, parse_value
+from engine.catalogue import Lab, check_value, parse_value
+from engine.errors import ParamError
 from tui.i18n import tr
 
 CUSTOM = "custom"

@@ -4,7 +4,7 @@ Starting a run: the form must be valid; the student may predict whether the clai
 show (kept in the run directory as `prediction.json` and held against the verdict); if a
 training is already running, the screen says so and offers to wait for it or start anyway
 (two trainings on two cores slow each other many times over). The run is its own detached
-process (`engine.launch`), and the live screen follows its files.
+process (`engine.runs.launch`), and the live screen follows its files.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from textual.timer import Timer
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine import catalogue, launch
-from engine.catalogue import Lab, ParamError
-from tui import runfollow
+from engine import catalogue
+from engine.catalogue import Lab
+from engine.errors import ParamError
+from engine.runs import launch, rundir
 from tui.i18n import tr
 from tui.screens.lab_form import ChoiceScreen, LabForm
 from tui.widgets.footer import LocalFooter
@@ -70,7 +71,7 @@ class LabsScreen(Screen[None]):
 
     @property
     def root(self) -> Path:
-        return runfollow.runs_root(self.app.data_dir)
+        return rundir.runs_root(self.app.data_dir)
 
     def compose(self) -> ComposeResult:
         self.set_reactive(LabsScreen.lang, self.app.lang)
@@ -103,7 +104,7 @@ class LabsScreen(Screen[None]):
     def refresh_data(self) -> None:
         lang = self.lang
         self.sub_title = tr("labs", lang)
-        self.verdicts = runfollow.last_verdicts(self.root)
+        self.verdicts = rundir.last_verdicts(self.root)
         option_list = self.query_one("#labs", OptionList)
         highlighted = option_list.highlighted
         option_list.set_options(
@@ -205,7 +206,7 @@ class LabsScreen(Screen[None]):
         self.app.push_screen(ChoiceScreen(message, choices), predicted)
 
     def _check_busy(self, request: dict[str, Any]) -> None:
-        busy = runfollow.running_runs(self.root)
+        busy = rundir.running_runs(self.root)
         if not busy:
             self._launch(request)
             return
@@ -237,7 +238,7 @@ class LabsScreen(Screen[None]):
         self.query_one("#lab-wait").display = False
 
     def _poll_wait(self) -> None:
-        if self._wait is None or runfollow.running_runs(self.root):
+        if self._wait is None or rundir.running_runs(self.root):
             return
         request = self._wait[0]
         self._cancel_wait()
@@ -252,9 +253,9 @@ class LabsScreen(Screen[None]):
             self.query_one(LabForm).show_error(exc.text(self.lang))
             return
         if request.get("prediction") is not None:
-            runfollow.write_prediction(run_dir, lab.id, bool(request["prediction"]))
+            rundir.write_prediction(run_dir, lab.id, bool(request["prediction"]))
         try:
-            runfollow.start_run(run_dir)
+            launch.start_run(run_dir)
         except OSError as exc:
             self.query_one(LabForm).show_error(tr("start_failed", self.lang, error=str(exc)))
             return

@@ -2,7 +2,7 @@
 
 The same screen follows a running run and replays a finished one: it loads the run's
 events from disk, then, while the run's process lives, a thread worker tails the file
-(`tui.runfollow.follow`). Each batch is folded into the state at once, but the screen is
+(`engine.runs.follow.follow`). Each batch is folded into the state at once, but the screen is
 redrawn from it at most every `REDRAW_S` (the loss chart and the probe, which cost the most
 to draw, every `CHARTS_S`), and only the parts that changed: on a 2-core machine every
 redraw is CPU taken from the training it shows. Keys redraw at once. Leaving the screen
@@ -32,8 +32,8 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from engine import catalogue, rundir
-from tui import runfollow
+from engine import catalogue
+from engine.runs import follow, launch, rundir
 from tui.i18n import tr
 from tui.widgets.footer import LocalFooter
 from tui.widgets.linechart import Line, LineChart
@@ -104,7 +104,7 @@ class RunLiveScreen(Screen[None]):
     def __init__(self, run_dir: Path) -> None:
         super().__init__()
         self.run_dir = Path(run_dir)
-        self.state = runfollow.RunState()
+        self.state = follow.RunState()
         self.events_offset = 0
         self.status = "running"
         self.prediction: dict[str, Any] | None = None
@@ -131,8 +131,8 @@ class RunLiveScreen(Screen[None]):
         yield LocalFooter()
 
     def on_mount(self) -> None:
-        self.state, self.events_offset = runfollow.load(self.run_dir)
-        self.prediction = runfollow.read_prediction(self.run_dir)
+        self.state, self.events_offset = follow.load(self.run_dir)
+        self.prediction = rundir.read_prediction(self.run_dir)
         alive = rundir.is_alive(self.run_dir)[0]
         self.status = "running" if alive else rundir.inspect(self.run_dir).status
         self.query_one(ProbeView).lang = self.lang
@@ -155,7 +155,7 @@ class RunLiveScreen(Screen[None]):
         def deliver(events: list[dict[str, Any]], alive: bool) -> None:
             self.post_message(self.Batch(events, alive))
 
-        runfollow.follow(self.run_dir, deliver, lambda: worker.is_cancelled, offset)
+        follow.follow(self.run_dir, deliver, lambda: worker.is_cancelled, offset)
 
     def on_run_live_screen_batch(self, message: Batch) -> None:
         before = self.state.t
@@ -398,7 +398,7 @@ class RunLiveScreen(Screen[None]):
         from tui.screens.confirm import ConfirmScreen
 
         def answer(yes: bool | None) -> None:
-            if yes and runfollow.stop_run(self.run_dir):
+            if yes and launch.stop_run(self.run_dir):
                 self.notify(tr("run_stopping", self.lang))
 
         self.app.push_screen(ConfirmScreen(tr("confirm_cancel_run", self.lang)), answer)
@@ -411,7 +411,7 @@ class RunLiveScreen(Screen[None]):
                 severity="warning",
             )
             return
-        busy = runfollow.running_runs(self.run_dir.parent)
+        busy = rundir.running_runs(self.run_dir.parent)
         if not busy:
             self._resume()
             return
@@ -424,10 +424,10 @@ class RunLiveScreen(Screen[None]):
         )
 
     def _resume(self) -> None:
-        from engine import launch
+        from engine.runs import launch
 
         offset = launch.events_end(self.run_dir)
-        runfollow.start_run(self.run_dir, resume=True)
+        launch.start_run(self.run_dir, resume=True)
         self.status = "running"
         self._seen_at = time.monotonic()
         self.state.final = None
@@ -473,9 +473,7 @@ class RunLiveScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="translate", exit_on_error=False)
     def _translate(self, text: str) -> None:
-        from tui.labcli import translate  # torch-free: the engine runs in a subprocess
-
-        result = translate(self.run_dir, text)
+        result = launch.translate(self.run_dir, text)  # the model runs in a child process
         self.app.call_from_thread(self._translated, result)
 
     def _translated(self, result: dict[str, Any]) -> None:

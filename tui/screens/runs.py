@@ -22,8 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine import rundir
-from tui import runfollow
+from engine.runs import export, follow, rundir
 from tui.i18n import tr
 from tui.widgets.footer import LocalFooter
 from tui.widgets.linechart import Line, LineChart
@@ -76,7 +75,7 @@ class RunsScreen(Screen[None]):
 
     @property
     def root(self) -> Path:
-        return runfollow.runs_root(self.app.data_dir)
+        return rundir.runs_root(self.app.data_dir)
 
     def compose(self) -> ComposeResult:
         self.set_reactive(RunsScreen.lang, self.app.lang)
@@ -188,7 +187,7 @@ class RunsScreen(Screen[None]):
         if info is None:
             return
         try:
-            path = runfollow.export(info.path, self.app.data_dir / "exports", fmt)
+            path = export.export(info.path, self.app.data_dir / "exports", fmt)
         except OSError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -231,7 +230,7 @@ class CompareScreen(Screen[None]):
         lines: list[Line] = []
         rows: list[str] = []
         for path in self.paths:
-            state, _ = runfollow.load(path)
+            state, _ = follow.load(path)
             for arm, (xs, ys) in state.curves.items():
                 label = f"{path.name[-12:]}/{arm}" if len(self.paths) > 1 else arm
                 lines.append(Line(label, xs, ys))

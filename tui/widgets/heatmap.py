@@ -23,9 +23,9 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from engine.text import BLOCKS, shade
 from tui.widgets.rows import fit
 
-SHADES = " ░▒▓█"
 UPPER_HALF = "▀"
 LOWER_HALF = "▄"
 GUTTER_MAX = 8  # cells for row labels
@@ -84,13 +84,6 @@ def _colour(level: int) -> Color:
     a, b = VIRIDIS[i], VIRIDIS[i + 1]
     r, g, bl = (round(a[k] + (b[k] - a[k]) * f) for k in range(3))
     return Color.from_rgb(r, g, bl)
-
-
-def shade(t: float | None) -> str:
-    """The shade character of a scaled value: ' ' for 0 (and for a gap), '█' for 1."""
-    if t is None:
-        return " "
-    return SHADES[round(t * (len(SHADES) - 1))]
 
 
 def _pool(values: Sequence[float | None], n: int) -> list[float | None]:
@@ -159,7 +152,7 @@ def render_heatmap(
             for top, bottom in zip(upper, lower, strict=True):
                 line.append(*_half_cell(top, bottom, cell_w))
         else:
-            line.append("".join(shade(t) * cell_w for t in scaled[i]))
+            line.append("".join(shade(t, BLOCKS) * cell_w for t in scaled[i]))
         lines.append(line)
     if col_labels:
         lines.append(Text(" " * gutter + _axis(col_labels, cell_w), style="dim"))
@@ -195,7 +188,7 @@ def _scale_line(low: float, high: float, color: bool, gutter: int) -> Text:
         for k in range(SCALE_CELLS):
             line.append("█", Style(color=colour(k / (SCALE_CELLS - 1))))
     else:
-        line.append("[" + SHADES + "]")
+        line.append("[" + BLOCKS + "]")
     line.append(" " + _fmt(high), style="dim")
     return line
 
