@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
+from engine import catalogue
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,3 +185,28 @@ def test_ctrl_c_cancels_the_run_and_says_how_to_resume(tmp_path: Path) -> None:
     last = json.loads(events.read_text().splitlines()[-1])
     assert last["type"] == "cancelled" and last["reason"] == "SIGINT"
     assert (run_dir / "checkpoint.pt").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_lab_list_keeps_each_help_text_whole_at_80_columns(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = dlearn(capsys, tmp_path, "--lang", lang, "lab", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    flat = " ".join(line.strip() for line in lines)
+    for lab in catalogue.LABS.values():
+        for p in lab.params:
+            assert p.help[lang] in flat, (lab.id, p.name)  # every word kept, in order
+    # a help text is as wide as the terminal: every line of it but its last is well filled
+    paragraphs: list[list[str]] = []
+    for before, line in zip(["", *lines], lines, strict=False):
+        if line.startswith("      "):
+            if not before.startswith("      "):
+                paragraphs.append([])
+            paragraphs[-1].append(line)
+    assert len(paragraphs) == sum(len(lab.params) for lab in catalogue.LABS.values())
+    for paragraph in paragraphs:
+        assert all(cell_len(line) > 60 for line in paragraph[:-1]), paragraph

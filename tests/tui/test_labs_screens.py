@@ -304,3 +304,49 @@ async def test_no_color_draws_heatmaps_in_shades(
         await pilot.pause()
         text = screen_text(app)
         assert "[ ░▒▓█]" in text and "▀" not in text
+
+
+def two_arm_run(data_dir: Path) -> Path:
+    """A finished run of two arms, each drawing its own probe: the `rnn` arm first."""
+    run = data_dir / "runs" / "20250604-100000-memory"
+    run.mkdir(parents=True)
+    params = {"seq_len": 10}
+    (run / "spec.json").write_text(json.dumps({"lab": "memory", "params": params, "seed": 0}))
+
+    def probe(arm: str, name: str, step: int) -> dict:
+        data = {"matrix": [[0.5]], "rows": ["h0"], "cols": ["t1"], "range": [0, 1]}
+        title = {"ko": name, "en": name}
+        return {"type": "probe", "arm": arm, "step": step, "kind": "heatmap", "name": name,
+                "title": title, "data": data}  # fmt: skip
+
+    events = [
+        {"type": "started", "arms": ["rnn", "lstm"], "device": "cpu"},
+        {"type": "step", "arm": "rnn", "step": 1, "total": 2, "loss": 2.0},
+        probe("rnn", "gates/hidden", 1),
+        {"type": "step", "arm": "lstm", "step": 1, "total": 2, "loss": 2.0},
+        probe("lstm", "gates/forget_gate", 1),
+        probe("lstm", "gates/input_gate", 1),
+    ]
+    lines = [json.dumps({"v": 1, "t": float(i), **e}) for i, e in enumerate(events)]
+    (run / "events.jsonl").write_text("\n".join(lines) + "\n")
+    return run
+
+
+async def test_the_probe_pane_follows_the_arm_in_training(
+    make_app: AppFactory, data_dir: Path
+) -> None:
+    run = two_arm_run(data_dir)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(RunLiveScreen(run))
+        await pilot.pause()
+        view = app.screen.query_one(ProbeView)
+        assert view.probe is not None and view.probe["arm"] == "lstm"  # not the RNN's, long gone
+        assert view.probe["name"] == "gates/forget_gate"
+        await pilot.press("left_square_bracket")  # the student picks one: it stays picked
+        await pilot.pause()
+        assert view.probe["name"] == "gates/hidden" and view.probe["arm"] == "rnn"
+        app.screen.redraw()  # as the next batch of events would
+        await pilot.pause()
+        assert view.probe["name"] == "gates/hidden"

@@ -32,13 +32,12 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from engine import catalogue
 from engine.runs import follow, launch, rundir
 from tui.i18n import tr
+from tui.screens.run_live_text import head_text, verdict_text
 from tui.widgets.footer import LocalFooter
 from tui.widgets.linechart import Line, LineChart
 from tui.widgets.probe_view import ProbeView
-from tui.widgets.rows import bar
 
 if TYPE_CHECKING:
     from tui.app import DlearnApp
@@ -51,15 +50,6 @@ SMOOTHING_STEPS = (0.0, 0.6, 0.9)
 REDRAW_S = 1.0
 CHARTS_S = 2.0
 TRANSLATING_LABS = ("seq2seq", "transformer")
-
-
-def clock(seconds: float | None) -> str:
-    """1234.5 -> "20:34"; an hour or more -> "1:02:03"."""
-    if seconds is None:
-        return "--:--"
-    s = int(max(seconds, 0))
-    h, rest = divmod(s, 3600)
-    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
 class RunLiveScreen(Screen[None]):
@@ -109,6 +99,7 @@ class RunLiveScreen(Screen[None]):
         self.status = "running"
         self.prediction: dict[str, Any] | None = None
         self.probe_name: str | None = None
+        self.picked = False  # the student chose a probe: stop following the arm in training
         self.snap_index: int | None = None  # None follows the newest snapshot
         self._seen_at = time.monotonic()  # when state.t was last advanced
         self.translation: dict[str, Any] | None = None  # the last `engine translate` result
@@ -223,45 +214,7 @@ class RunLiveScreen(Screen[None]):
         return self.state.t + (time.monotonic() - self._seen_at)
 
     def _draw_head(self) -> None:
-        state, lang = self.state, self.lang
-        lab_id = str((state.spec or {}).get("lab") or (state.started or {}).get("lab") or "?")
-        lab = catalogue.LABS.get(lab_id)
-        title = lab.title[lang] if lab else lab_id
-        head = Text(f"{title} · {self.run_dir.name} · ", style="bold")
-        head.append(tr(f"status_{self.status}", lang), style="bold reverse")
-        done = state.progress()
-        line = Text("\n")
-        line.append_text(bar(done, 16))
-        line.append(f" {round(done * 100):3d}%")
-        step = state.last_step or {}
-        if step:
-            arms = state.arms or [str(step.get("arm"))]
-            index = arms.index(step["arm"]) + 1 if step.get("arm") in arms else 1
-            line.append(
-                " · "
-                + tr(
-                    "run_arm",
-                    lang,
-                    arm=step.get("arm"),
-                    i=index,
-                    n=len(arms),
-                    step=step.get("step"),
-                    total=step.get("total"),
-                )
-            )
-        elapsed = self.elapsed()
-        line.append(" · " + tr("run_elapsed", lang, elapsed=clock(elapsed)))
-        remaining = state.remaining(elapsed) if self.status == "running" else None
-        if remaining is not None:
-            line.append(" · " + tr("run_left", lang, left=clock(remaining)))
-        started = state.started or {}
-        device = started.get("device") or (state.spec or {}).get("device") or "?"
-        line.append(f" · {device}")
-        if started.get("precision"):
-            line.append(f" {started['precision']}")
-        if step.get("samples_per_s") is not None:
-            line.append(" · " + tr("run_speed", lang, speed=f"{step['samples_per_s']:,.0f}"))
-        head.append_text(line)
+        head = head_text(self.state, self.run_dir.name, self.status, self.elapsed(), self.lang)
         self._update_static("#run-head", head)
 
     def _update_static(self, selector: str, text: Text) -> None:
@@ -278,6 +231,18 @@ class RunLiveScreen(Screen[None]):
     def _names(self) -> list[str]:
         return list(self.state.probes)
 
+    def _probe_to_show(self, names: list[str]) -> str:
+        """The probe the student picked; until they pick one, one of the arm in training
+        (the first it drew), so a later arm's gates replace the first arm's."""
+        current = self.probe_name if self.probe_name in names else None
+        arm = (self.state.last_step or {}).get("arm")
+        if self.picked or arm is None:
+            return current or names[0]
+        if current is not None and self.state.probes[current][-1].get("arm") == arm:
+            return current
+        mine = [n for n in names if self.state.probes[n][-1].get("arm") == arm]
+        return mine[0] if mine else current or names[0]
+
     def _draw_probe(self) -> None:
         view = self.query_one(ProbeView)
         heatmap = (self.translation or {}).get("attention")
@@ -290,9 +255,7 @@ class RunLiveScreen(Screen[None]):
         if not names:
             view.probe, view.caption = None, tr("no_probes_yet", self.lang)
             return
-        if self.probe_name not in names:
-            self.probe_name = names[0]
-        assert self.probe_name is not None
+        self.probe_name = self._probe_to_show(names)
         snapshots = self.state.probes[self.probe_name]
         index = len(snapshots) - 1 if self.snap_index is None else self.snap_index
         index = min(max(index, 0), len(snapshots) - 1)
@@ -311,36 +274,7 @@ class RunLiveScreen(Screen[None]):
         view.probe = probe  # a reactive: the same snapshot again redraws nothing
 
     def _draw_verdict(self) -> None:
-        lang, state = self.lang, self.state
-        line = Text()
-        summary = state.summary
-        if self.status == "finished" and summary:
-            verdict = summary.get("verdict") or {}
-            shown = bool(verdict.get("shown"))
-            head = tr("verdict_shown" if shown else "verdict_not_shown", lang)
-            line.append(f"{tr('verdict', lang)}: {'✓' if shown else '✗'} {head}", style="bold")
-            if self.prediction is not None:  # before the evidence: it must never be cut off
-                guess = self.prediction["shown"]
-                said = tr("verdict_shown" if guess else "verdict_not_shown", lang)
-                key = "prediction_right" if guess == shown else "prediction_wrong"
-                line.append("\n" + tr(key, lang, said=said), style="bold")
-            line.append("\n" + str((verdict.get("evidence") or {}).get(lang, "")))
-        elif self.status == "failed":
-            final = state.final or {}
-            text = final.get("message_ko") if lang == "ko" else final.get("message")
-            line.append(tr("run_failed", lang, message=text or "?"), style="bold")
-        elif self.status in ("cancelled", "damaged"):
-            line.append(tr(f"run_{self.status}_hint", lang), style="bold")
-        elif self.prediction is not None:
-            said = self.prediction["shown"]
-            line.append(
-                tr(
-                    "prediction_pending",
-                    lang,
-                    said=tr(f"verdict_{'shown' if said else 'not_shown'}", lang),
-                ),
-                style="dim",
-            )
+        line = verdict_text(self.state, self.status, self.prediction, self.lang)
         self._update_static("#verdict", line)
         box = self.query_one("#verdict", Static)
         box.display = bool(line.plain)
@@ -374,6 +308,7 @@ class RunLiveScreen(Screen[None]):
             return
         k = names.index(self.probe_name) if self.probe_name in names else 0
         self.probe_name = names[(k + delta) % len(names)]
+        self.picked = True
         self.snap_index = None
         self._draw_probe()
 
@@ -424,8 +359,6 @@ class RunLiveScreen(Screen[None]):
         )
 
     def _resume(self) -> None:
-        from engine.runs import launch
-
         offset = launch.events_end(self.run_dir)
         launch.start_run(self.run_dir, resume=True)
         self.status = "running"
