@@ -80,3 +80,54 @@ def test_a_directory_holding_a_run_is_not_overwritten(tmp_path: Path) -> None:
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 2 and b"already holds a run" in out
     assert (tmp_path / "events.jsonl").read_text() == '{"v":1,"type":"started","t":0}\n'
+
+
+MEMORY_TINY = {"seq_len": 12, "hidden": 8, "embed": 4, "epochs": 1, "batches_per_epoch": 3}
+DETERMINISTIC = ("test_acc", "test_loss", "train_loss", "train_acc", "recurrent_params")
+
+
+def memory_spec(run_dir: Path) -> None:
+    run_dir.mkdir(parents=True)
+    spec = {"lab": "memory", "params": MEMORY_TINY, "seed": 0, "device": "cpu"}
+    (run_dir / "spec.json").write_text(json.dumps(spec))
+
+
+def test_a_multi_arm_run_killed_between_arms_resumes_knowing_every_arm(tmp_path: Path) -> None:
+    """kill -9 after the first arm; the resumed process trains the rest, and its verdict,
+    results table and overlaid curves still hold the arm that finished before the kill."""
+    reference = tmp_path / "reference"
+    memory_spec(reference)
+    assert finish(start_engine(reference)) == 0
+    killed = tmp_path / "killed"
+    memory_spec(killed)
+    proc = start_engine(killed)
+    wait_for(killed, proc, lambda e: e["type"] == "checkpoint" and e.get("arm") == "lstm")
+    proc.kill()
+    proc.wait()
+    assert rundir.inspect(killed).status == "damaged"
+
+    assert finish(start_engine(killed, resume=True)) == 0
+    started = [e for e in events(killed) if e["type"] == "started"]
+    assert started[-1]["resumed"] and started[-1]["resume_from"]["arm_index"] == 1
+    trained = [e["arm"] for e in events(killed) if e["type"] == "step"]
+    assert trained.count("rnn") == [
+        e["arm"] for e in events(reference) if e["type"] == "step"
+    ].count("rnn")
+
+    summary = json.loads((killed / "summary.json").read_text())
+    expected = json.loads((reference / "summary.json").read_text())
+    assert list(summary["arms"]) == ["rnn", "lstm", "gru"]
+    for arm, metrics in expected["arms"].items():
+        for key in DETERMINISTIC:
+            assert summary["arms"][arm][key] == metrics[key], (arm, key)
+    evidence = summary["verdict"]["evidence"]["en"]
+    acc = {arm: summary["arms"][arm]["test_acc"] for arm in summary["arms"]}
+    assert f"RNN {acc['rnn']:.3f}, LSTM {acc['lstm']:.3f}, GRU {acc['gru']:.3f}" in evidence
+    assert "RNN" in evidence.split("BPTT")[1]  # the RNN's gradient ratio, from before the kill
+
+    last = {e["name"]: e for e in events(killed) if e["type"] == "probe"}
+    assert [row[0] for row in last["results"]["data"]["rows"]] == ["RNN", "LSTM", "GRU"]
+    overlay = {line["label"] for line in last["memory/train_loss"]["data"]["lines"]}
+    assert overlay == {"RNN", "LSTM", "GRU"}
+    bptt = {line["label"] for line in last["bptt/compare"]["data"]["lines"]}
+    assert bptt == {"RNN", "LSTM", "GRU"}

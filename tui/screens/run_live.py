@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -29,7 +29,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from engine.runs import follow, launch, rundir
@@ -38,6 +38,7 @@ from tui.screens.run_live_text import head_text, verdict_text
 from tui.widgets.footer import LocalFooter
 from tui.widgets.linechart import Line, LineChart
 from tui.widgets.probe_view import ProbeView
+from tui.widgets.translate_line import TranslateLine
 
 if TYPE_CHECKING:
     from tui.app import DlearnApp
@@ -74,11 +75,6 @@ class RunLiveScreen(Screen[None]):
 
     AUTO_FOCUS = ""  # the keys belong to the screen; the input line takes focus when opened
 
-    DEFAULT_CSS = """
-    RunLiveScreen #translate-input { display: none; }
-    RunLiveScreen #translate-result { height: auto; padding: 0 1; display: none; }
-    """
-
     lang: reactive[str] = reactive("en")
     """Language of the screen's words; set by `tui.i18n.relabel`."""
 
@@ -103,7 +99,6 @@ class RunLiveScreen(Screen[None]):
         self.snap_index: int | None = None  # None follows the newest snapshot
         self._seen_at = time.monotonic()  # when state.t was last advanced
         self.translation: dict[str, Any] | None = None  # the last `engine translate` result
-        self._used = False  # the translate line shows a result or error, not the hint
         self._redraw_timer: Timer | None = None  # a throttled redraw waiting to run
         self._last_redraw = 0.0
         self._charts_at = 0.0  # when the chart and probe were last brought up to date
@@ -117,8 +112,7 @@ class RunLiveScreen(Screen[None]):
             yield LineChart(id="loss")
             yield ProbeView(id="probe")
         yield Static(id="verdict", markup=False)
-        yield Static(id="translate-result", markup=False)
-        yield Input(id="translate-input")
+        yield TranslateLine(self.run_dir, self.app.lang)
         yield LocalFooter()
 
     def on_mount(self) -> None:
@@ -135,6 +129,7 @@ class RunLiveScreen(Screen[None]):
     def watch_lang(self) -> None:
         if self.is_mounted:
             self.query_one(ProbeView).lang = self.lang
+            self.query_one(TranslateLine).lang = self.lang
             self.redraw()
 
     # -- following -------------------------------------------------------------------
@@ -206,7 +201,8 @@ class RunLiveScreen(Screen[None]):
             chart.set_lines(lines, revision=(id(self.state), self.state.curves_rev))
             self._draw_probe()
         self._draw_verdict()
-        self._draw_translate_hint()
+        if self.lab_id() in TRANSLATING_LABS and self.status == "finished":
+            self.query_one(TranslateLine).hint()
 
     def elapsed(self) -> float:
         if self.status != "running" or self.state.started is None:
@@ -283,10 +279,7 @@ class RunLiveScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------
 
     def action_leave(self) -> None:
-        box = self.query_one("#translate-input", Input)
-        if box.display:  # Escape closes the input line first
-            box.display = False
-            self.set_focus(None)
+        if self.query_one(TranslateLine).close():  # Escape closes the input line first
             return
         if self.status == "running":
             self.notify(tr("run_continues", self.lang))
@@ -388,47 +381,9 @@ class RunLiveScreen(Screen[None]):
                 tr("translate_needs_finished", self.lang, status=status), severity="warning"
             )
             return
-        box = self.query_one("#translate-input", Input)
-        box.placeholder = tr("translate_placeholder", self.lang)
-        box.display = True
-        box.focus()
+        self.query_one(TranslateLine).open()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "translate-input":
-            return
-        event.stop()
-        text = event.value.strip()
-        if not text:
-            self._show_result(Text(tr("translate_empty", self.lang), style="bold"))
-            return
-        self._show_result(Text(tr("translate_running", self.lang, text=text), style="dim"))
-        self._translate(text)
-
-    @work(thread=True, exclusive=True, group="translate", exit_on_error=False)
-    def _translate(self, text: str) -> None:
-        result = launch.translate(self.run_dir, text)  # the model runs in a child process
-        self.app.call_from_thread(self._translated, result)
-
-    def _translated(self, result: dict[str, Any]) -> None:
-        error = result.get("error")
-        if isinstance(error, dict):
-            message = str(error.get(self.lang) or error.get("en"))
-            self._show_result(Text(tr("translate_error", self.lang, message=message), style="bold"))
-            return
-        self.translation = result
-        line = Text(f"{result.get('input')} → ", style="bold")
-        line.append(str(result.get("output")), style="bold reverse")
-        line.append(f"  ({result.get('arm')})")
-        if not isinstance(result.get("attention"), dict):
-            line.append("\n" + tr("translate_no_attention", self.lang, arm=result.get("arm")))
-        self._show_result(line)
+    @on(TranslateLine.Translated)
+    def _translated(self, message: TranslateLine.Translated) -> None:
+        self.translation = message.result
         self._draw_probe()
-
-    def _draw_translate_hint(self) -> None:
-        if self.lab_id() in TRANSLATING_LABS and self.status == "finished" and not self._used:
-            self._show_result(Text(tr("translate_hint", self.lang), style="dim"), used=False)
-
-    def _show_result(self, line: Text, used: bool = True) -> None:
-        self._used = self._used or used
-        self._update_static("#translate-result", line)
-        self.query_one("#translate-result", Static).display = True
