@@ -7,6 +7,10 @@ make a question unusable (unknown section, missing translation, ...) live in `va
 
 Kept light on purpose: the first screen is built from this module, so it imports nothing
 beyond the standard library and parses every file exactly once.
+
+Why one file: each field parser reports through the same `Problem` path (file, question id,
+field), and the question and lecture parsers are its only callers; a split would pass that
+context across modules for no reader's benefit.
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ mock exams and a few settings. Rules that keep it safe:
 - A file that is not a readable database is never deleted: it is renamed
   `progress.sqlite3.corrupt-<UTC timestamp>` and a fresh file is started, and `notice`
   tells the learner where the old one is.
+
+Why one file: the schema, its migrations and every query share one connection's rules
+(transactions, the busy timeout, the corruption check); split, a reader would have to hold
+them together across files to see that two processes cannot lose a review.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Content (notes, questions, explanations) carries its own `Text` pairs; this modu
 app's own words. Keys are short English names; `tr` looks one up and fills `{placeholders}`.
 A test checks that every key used in `tui/` exists here with both languages and the same
 placeholders, so a missing translation fails CI rather than showing a raw key.
+
+Why one file: it is a table. Translators and the tests read every string of the app in one
+place, and most of its lines are `key: (ko, en)` pairs, not code.
 """
 
 from __future__ import annotations

@@ -30,20 +30,13 @@ from tui.screens.review import numbered_blanks
 from tui.widgets.answer import AnswerInput
 from tui.widgets.answer_factory import answer_input
 from tui.widgets.footer import LocalFooter
+from tui.widgets.rows import countdown
 
 if TYPE_CHECKING:
     from tui.app import DlearnApp
 
 SECONDS_PER_QUESTION = 90
 TICK_S = 0.5
-
-
-def clock(seconds: float) -> str:
-    """Seconds as m:ss (or h:mm:ss), never negative."""
-    seconds = max(int(seconds + 0.999), 0)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class ExamScreen(Screen[None]):
@@ -130,7 +123,7 @@ class ExamScreen(Screen[None]):
             i=self.current + 1,
             n=len(widgets),
             answered=sum(answered),
-            left=clock(self.remaining()),
+            left=countdown(self.remaining()),
         )
         self.query_one("#status", Static).update(status)
         marks = Text()

@@ -16,9 +16,8 @@ from textual.widgets import Header, Static
 from content.model import Question
 from content.session import ExamResult
 from tui.i18n import percent, tr
-from tui.screens.exam import clock
 from tui.widgets.footer import LocalFooter
-from tui.widgets.rows import mastery_row
+from tui.widgets.rows import countdown, mastery_row
 
 if TYPE_CHECKING:
     from tui.app import DlearnApp
@@ -88,7 +87,9 @@ class ExamResultScreen(Screen[None]):
                 ),
                 style="bold",
             ),
-            Text(tr("result_time", lang, used=clock(used), limit=clock(result.time_limit_s))),
+            Text(
+                tr("result_time", lang, used=countdown(used), limit=countdown(result.time_limit_s))
+            ),
         ]
         if self.timed_out:
             head.append(Text(tr("timed_out", lang), style="bold"))

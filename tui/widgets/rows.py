@@ -56,3 +56,11 @@ def mastery_row(
     if extra:
         row.append(f"  {extra}", style="dim")
     return row
+
+
+def countdown(seconds: float) -> str:
+    """Seconds as m:ss (or h:mm:ss), rounded up as a countdown shows them, never negative."""
+    seconds = max(int(seconds + 0.999), 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
