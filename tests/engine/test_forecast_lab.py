@@ -8,7 +8,16 @@ import pytest
 import torch
 
 from engine import catalogue
-from engine.labs.forecast import FORECAST, forecast_lab, forecast_verdict
+from engine.data import series
+from engine.data.series import make_forecast_data
+from engine.errors import ParamError
+from engine.labs.forecast import (
+    FORECAST,
+    LENGTHS,
+    forecast_lab,
+    forecast_verdict,
+    windows_per_split,
+)
 from engine.models.recurrent import Forecaster, RecurrentConfig
 
 NAME = {"ko": "합성", "en": "synthetic"}
@@ -87,11 +96,24 @@ def test_a_tiny_run_forecasts_the_test_span(tmp_path, monkeypatch) -> None:
     assert probes["results"]["data"]["rows"][0][0] == "GRU"
 
 
-def test_a_window_too_long_fails_with_advice(tmp_path, monkeypatch) -> None:
-    from engine.training.lab_run import run
+def test_a_window_too_long_is_refused_before_a_run_starts() -> None:
+    with pytest.raises(ParamError, match="shorter window") as err:
+        catalogue.resolve_params(FORECAST, "stock", {"symbol": "GOOG", "window": "60"})
+    assert "GOOG has 68 values" in err.value.en and "더 짧은 window" in err.value.ko
 
-    monkeypatch.setitem(catalogue.LABS, "forecast", FORECAST)
-    params = catalogue.resolve_params(FORECAST, "stock", {"symbol": "GOOG", "window": "60"})
-    assert run({"lab": "forecast", "params": params, "seed": 0}, tmp_path) != 0
-    events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
-    assert events[-1]["type"] == "failed" and "shorter window" in events[-1]["message"]
+
+def test_the_declarations_check_agrees_with_the_data() -> None:
+    """The torch-free check refuses exactly what the windowing itself cannot cut."""
+    assert LENGTHS["weather"] == len(series.weather().values)
+    for symbol in series.SYMBOLS:
+        assert LENGTHS[symbol] == len(series.stock(symbol).values)
+    for source in (series.stock("GOOG"), series.stock("IBM")):
+        for window in (1, 8, 12, 30, 48, 60, 90):
+            for horizon in (1, 6, 12, 20):
+                counts = windows_per_split(len(source.values), window, horizon)
+                try:
+                    data = make_forecast_data(source, window, horizon)
+                except ValueError:
+                    assert min(counts) == 0, (window, horizon)
+                    continue
+                assert counts == (len(data.train.x), len(data.val.x), len(data.test.x))

@@ -7,10 +7,43 @@ process; the verdict's sentences are in `forecast_verdict.py` (torch-free).
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine.catalogue import Lab, Param
+from engine.errors import ParamError
 
 ARMS = ("rnn", "lstm", "gru")
 SYMBOLS = ("AAPL", "AMZN", "GOOG", "IBM", "MSFT")
+# values in each shipped series (`engine/data/`; a test holds these to the files)
+LENGTHS = {"weather": 1461, "AAPL": 123, "AMZN": 123, "GOOG": 68, "IBM": 123, "MSFT": 123}
+SPLIT = (0.70, 0.15)  # training, validation fractions; the rest tests (`engine.data.series`)
+
+
+def windows_per_split(n: int, window: int, horizon: int) -> tuple[int, int, int]:
+    """How many windows the training, validation and test spans of `n` values hold: a
+    window's targets lie in its span, and its `window` inputs before them."""
+    val_start, test_start = round(n * SPLIT[0]), round(n * (SPLIT[0] + SPLIT[1]))
+    spans = ((0, val_start), (val_start, test_start), (test_start, n))
+    return tuple(max(0, end - horizon + 1 - max(first, window)) for first, end in spans)  # type: ignore[return-value]
+
+
+def check(params: dict[str, Any]) -> None:
+    """The window and horizon must leave every span of the chosen series a window."""
+    name = "weather" if params["series"] == "weather" else str(params["symbol"])
+    n, window, horizon = LENGTHS[name], int(params["window"]), int(params["horizon"])
+    counts = windows_per_split(n, window, horizon)
+    if min(counts) == 0:
+        split = ("training", "validation", "test")[counts.index(0)]
+        split_ko = ("훈련", "검증", "시험")[counts.index(0)]
+        raise ParamError(
+            f"{name} has {n} values: with window={window} and horizon={horizon} the {split} "
+            "span holds no complete window; use a shorter window or horizon "
+            "(--set window=... / --set horizon=...)",
+            f"{name}의 값은 {n}개입니다: window={window}, horizon={horizon}이면 {split_ko} "
+            "구간에 완전한 창이 하나도 없습니다. 더 짧은 window나 horizon을 쓰세요 "
+            "(--set window=... / --set horizon=...)",
+        )
+
 
 FORECAST = Lab(
     id="forecast",
@@ -201,5 +234,6 @@ FORECAST = Lab(
     },
     arms=ARMS,
     module="engine.labs.forecast.forecast_lab",
+    check=check,
     section="rnn-basics",
 )
