@@ -16,7 +16,6 @@ Torch-free, like all of `engine.runs`.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ POLL_MAX_S = 1.0  # while none do (torch still importing, a long evaluation), sl
 ALIVE_EVERY_S = 0.5  # how often the follower checks the run's process
 MAX_POINTS = 1000  # per arm's loss curve: more than any chart has dot columns
 MAX_SNAPSHOTS = 200  # per probe name
+
 
 def _thin(items: list[Any]) -> list[Any]:
     """Every other item, keeping the last: halves a list while keeping its shape and end."""

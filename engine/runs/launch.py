@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from engine import catalogue
-from engine.runs import rundir
 from engine.errors import ParamError
+from engine.runs import rundir
 from engine.runs.events import EVENTS_FILE, LOG_FILE, SPEC_FILE, write_json_atomic
 from engine.text import Text
 

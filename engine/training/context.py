@@ -26,6 +26,7 @@ class RunContext:
     seed: int = 0
     device: str = "cpu"  # the torch device the arms train on, e.g. "cuda:0"
     device_label: str = ""  # the device in words, for evidence sentences ("CPU, 2 threads")
+    run_dir: str = ""  # this run's directory; other runs of the learner sit beside it
     # each finished arm's final metrics, in the order the arms ran (the summary's "arms")
     finals: dict[str, dict[str, float]] = field(default_factory=dict)
     # chart name -> line label -> (xs, ys): lines that several arms draw on one chart
@@ -59,3 +60,12 @@ class RunContext:
             for chart, lines in (state.get("curves") or {}).items()
         }
         self.facts = dict(state.get("facts") or {})
+
+
+@dataclass
+class Reused:
+    """An arm a lab takes from another finished run instead of training it again."""
+
+    metrics: dict[str, float]
+    weights: Any = None  # the arm's state dict, so the finished run can still use the model
+    probes: list[dict[str, Any]] = field(default_factory=list)  # what to show for it

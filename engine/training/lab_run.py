@@ -68,7 +68,7 @@ class LabRun:
         arms_fn = getattr(module, "arms", None)
         self.arms: list[str] = list(arms_fn(params) if arms_fn else lab.arms)
         # what the arms and the verdict share; `context.finals` are the finished arms' metrics
-        self.context = RunContext(lab.id, params, self.seed)
+        self.context = RunContext(lab.id, params, self.seed, run_dir=str(run_dir))
         # each finished arm's trained weights (CPU tensors), so that a finished run can be
         # used afterwards (e.g. `translate` on the student's own input)
         self.models: dict[str, dict[str, torch.Tensor]] = {}
@@ -154,11 +154,16 @@ class LabRun:
             resume_from={"arm_index": self.arm_index, "step": _step(ckpt)} if ckpt else None,
             torch=torch.__version__,
         )
+        if ckpt is None:
+            self._reuse()
         try:
             while self.arm_index < len(self.arms):
                 if self.stop:
                     raise Interrupted
                 arm = self.arms[self.arm_index]
+                if arm in self.context.finals:  # taken from another run (`_reuse`)
+                    self.arm_index += 1
+                    continue
                 torch.manual_seed(self.seed)
                 try:
                     setup = self.module.setup(arm, self.context, device)
@@ -185,6 +190,9 @@ class LabRun:
                 self.trainer = None
                 self.arm_index += 1
                 self.save()  # after the last arm too: a finished run keeps every arm's weights
+            self._measure(device)
+            if self.stop:
+                raise Interrupted
         except Interrupted:
             self.save()
             summary = self._summary("cancelled", _stopped(self.stop.reason))
@@ -198,6 +206,29 @@ class LabRun:
         write_json_atomic(self.dir / SUMMARY_FILE, summary)
         writer.emit("finished", summary=summary)
         return EXIT_FINISHED
+
+    def _reuse(self) -> None:
+        """Arms the lab takes from another finished run (its optional `reuse(run)`)."""
+        reuse = getattr(self.module, "reuse", None)
+        if reuse is None:
+            return
+        assert self.writer is not None
+        for arm, taken in reuse(self.context).items():
+            self.context.finals[arm] = dict(taken.metrics)
+            if taken.weights is not None:
+                self.models[arm] = dict(taken.weights)
+            for probe in taken.probes:
+                self.writer.emit("probe", arm=arm, step=0, **probe)
+
+    def _measure(self, device: torch.device) -> None:
+        """The lab's side-by-side measurements after every arm trained (`measure(run, device)`:
+        its timings go into the run's facts, for the verdict, and out as probes)."""
+        measure = getattr(self.module, "measure", None)
+        if measure is None:
+            return
+        assert self.writer is not None
+        for probe in measure(self.context, device):
+            self.writer.emit("probe", arm="", step=0, **probe)
 
     def _summary(self, status: str, verdict: dict[str, Any], **extra: Any) -> dict[str, Any]:
         return {
@@ -215,6 +246,7 @@ class LabRun:
         verdict = {
             "shown": False,
             "evidence": {"ko": f"실행 실패: {ko}", "en": f"run failed: {en}"},
+            "claims": [],
         }
         summary = self._summary("failed", verdict, message={"ko": ko, "en": en})
         write_json_atomic(self.dir / SUMMARY_FILE, summary)
@@ -234,6 +266,7 @@ def _stopped(reason: str | None) -> dict[str, Any]:
             "ko": f"실행이 중단되었습니다 ({reason}). `dlearn lab resume`으로 이어서 할 수 있습니다.",
             "en": f"the run was stopped ({reason}); continue it with `dlearn lab resume`.",
         },
+        "claims": [],
     }
 
 

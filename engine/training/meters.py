@@ -4,13 +4,9 @@
   loss (and, if asked, the batch accuracy) for the curves several arms draw on one chart.
 - `windowed_means` turns those per-step values into a smooth line in epochs.
 - `merge_line` joins a resumed arm's new line to what its run drew before the stop.
-- `time_steps` times a step function with the device synchronised around each call.
 """
 
 from __future__ import annotations
-
-import time
-from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -77,25 +73,3 @@ def merge_line(before: Line | None, now: Line) -> Line:
     start = now[0][0]
     kept = [(x, y) for x, y in zip(*before, strict=True) if x < start]
     return [x for x, _ in kept] + now[0], [y for _, y in kept] + now[1]
-
-
-def time_steps(
-    step: Callable[[], object], device: torch.device, reps: int, warmup: int
-) -> list[float]:
-    """Seconds of each of `reps` calls of `step` after `warmup` untimed ones.
-
-    On CUDA the device is synchronised before and after each call, so the time is the
-    kernels' and not just their launch.
-    """
-    cuda = device.type == "cuda"
-    times = []
-    for k in range(warmup + reps):
-        if cuda:
-            torch.cuda.synchronize(device)
-        start = time.perf_counter()
-        step()
-        if cuda:
-            torch.cuda.synchronize(device)
-        if k >= warmup:
-            times.append(time.perf_counter() - start)
-    return times

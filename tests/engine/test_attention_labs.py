@@ -15,7 +15,7 @@ from engine.data.korean_numbers import Pair, Vocab
 from engine.errors import InferenceError, ParamError
 from engine.inference import shade_map, translate_run
 from engine.labs.seq2seq import seq2seq_lab, seq2seq_verdict
-from engine.labs.transformer import transformer_lab, transformer_verdict
+from engine.labs.transformer import transformer_timing, transformer_verdict
 from engine.runs.signals import StopRequest
 from engine.training.lab_run import run
 
@@ -78,21 +78,55 @@ def test_seq2seq_verdict_reads_the_buckets() -> None:
     assert not seq2seq_verdict.judge(sparse)["shown"]  # too few pairs per bucket to judge
 
 
-def test_transformer_verdict_reports_the_speed_ratio_honestly() -> None:
-    results = {"GRU + dot attention": buckets(1.0, 0.9), "Transformer": buckets(1.0, 0.95)}
-    slower = [(8, 1.0, 2.0), (64, 4.0, 5.0)]
-    v = transformer_verdict.judge(results, slower, "cpu (2 threads)")
-    assert v["accurate"] and not v["faster"] and not v["shown"]
-    assert "L=8: 0.50x" in v["evidence"]["en"] and "cpu (2 threads)" in v["evidence"]["en"]
-    assert "slower" in v["evidence"]["en"] and v["evidence"]["ko"]
-    faster = [(8, 1.0, 2.0), (512, 30.0, 10.0)]
-    v = transformer_verdict.judge(results, faster, "cuda")
-    assert v["shown"] and v["speedup"][-1] == [512, 3.0]
+def timed(gru: tuple[float, float], tf: tuple[float, float], rounds: int = 5) -> dict:
+    """`one_unit` facts: each model's seconds at the shortest and longest length, with a
+    little round-to-round jitter."""
+    seconds = {}
+    for model, (short, long_) in (("gru", gru), ("transformer", tf)):
+        seconds[f"{model}@8"] = [short * (1 + 0.01 * r) for r in range(rounds)]
+        seconds[f"{model}@128"] = [long_ * (1 - 0.01 * r) for r in range(rounds)]
+    return {"lengths": [8, 128], "seconds": seconds, "device": "CPU"}
+
+
+def threads(gru: tuple[float, float], tf: tuple[float, float], counts: list[int]) -> dict:
+    seconds = {}
+    for model, times in (("gru", gru), ("transformer", tf)):
+        for n, t in zip(counts, times, strict=False):
+            seconds[f"{model}/{n}"] = [t * (1 + 0.01 * r) for r in range(5)]
+    facts = {"device": "CPU, 2 threads", "cuda": False, "length": 64, "batch": 64}
+    return {**facts, "threads": counts, "seconds": seconds}
+
+
+def test_transformer_verdict_judges_three_claims() -> None:
+    results = {"GRU + dot attention": buckets(1.0, 0.7), "Transformer": buckets(1.0, 0.95)}
+    reused = {"source": "reused", "run": "20260101-seq2seq", "epochs": 6}
+    one = timed(gru=(0.003, 0.040), tf=(0.004, 0.012))  # grows 13x vs 3x
+    par = threads(gru=(0.150, 0.140), tf=(0.750, 0.450), counts=[1, 2])  # 1.07x vs 1.67x
+    v = transformer_verdict.judge(results, reused, one, par)
+    status = {c["id"]: c["status"] for c in v["claims"]}
+    assert status == {"long-range": "shown", "one-unit": "shown", "parallel": "shown"}
+    assert v["shown"]
+    by = {c["id"]: c for c in v["claims"]}
+    assert "20260101-seq2seq" in by["long-range"]["evidence"]["en"]  # which baseline
+    # the median round (r = 2): 0.040 x 0.98 / (0.003 x 1.02)
+    assert by["one-unit"]["figures"]["gru_growth"] == pytest.approx(12.81, abs=0.005)
+    assert "1.67x faster" in by["parallel"]["evidence"]["en"] and by["parallel"]["evidence"]["ko"]
+    # one thread: parallelism cannot be tested here, and that decides nothing
+    v = transformer_verdict.judge(results, reused, one, threads((0.1,), (0.2,), counts=[1]))
+    by = {c["id"]: c for c in v["claims"]}
+    assert by["parallel"]["status"] == "not_judged" and v["shown"]
+    assert "two or more cores" in by["parallel"]["evidence"]["en"]
+    # the same speed-up for both: inconclusive, never a verdict on noise
+    same = threads(gru=(0.2, 0.1), tf=(0.4, 0.2), counts=[1, 2])
+    by = {c["id"]: c for c in transformer_verdict.judge(results, reused, one, same)["claims"]}
+    assert by["parallel"]["status"] == "inconclusive" and "1.00" in by["parallel"]["evidence"]["en"]
     poor = {**results, "Transformer": buckets(0.9, 0.3)}
-    assert not transformer_verdict.judge(poor, faster)["accurate"]
-    assert transformer_lab.timed_lengths(64) == [8, 16, 32, 64] and transformer_lab.timed_lengths(
-        50
-    ) == [8, 16, 32, 50]
+    v = transformer_verdict.judge(poor, {"source": "trained", "epochs": 3}, one, par)
+    by = {c["id"]: c for c in v["claims"]}
+    assert by["long-range"]["status"] == "not_shown" and not v["shown"]
+    assert "trained here for 3 epochs" in by["long-range"]["evidence"]["en"]
+    assert transformer_timing.timed_lengths(64) == [8, 16, 32, 64]
+    assert transformer_timing.timed_lengths(50) == [8, 16, 32, 50]
 
 
 def run_lab(tmp_path: Path, lab: str, params: dict) -> tuple[dict, list[dict]]:
@@ -129,21 +163,58 @@ def test_a_tiny_seq2seq_run_probes_and_judges(tmp_path: Path) -> None:
         translate_run(tmp_path, "삼", arm="gru")
 
 
+TINY_TRANSFORMER = {
+    **TINY,
+    "task": "digits",
+    "d_model": 16,
+    "heads": 2,
+    "ff": 32,
+    "speed_max_len": 16,
+    "baseline_epochs": 1,
+}
+
+
 def test_a_tiny_transformer_run_times_both_models(tmp_path: Path) -> None:
-    params = {**TINY, "task": "digits", "d_model": 16, "heads": 2, "ff": 32, "speed_max_len": 8}
+    params = {**TINY_TRANSFORMER, "baseline": "small"}
     summary, events = run_lab(tmp_path, "transformer", params)
     assert set(summary["arms"]) == {"gru", "transformer"}
-    assert summary["arms"]["transformer"]["epoch_s_tf_8"] > 0
-    assert summary["verdict"]["speedup"][0][0] == 8
+    claims = {c["id"]: c for c in summary["verdict"]["claims"]}
+    assert list(claims) == ["long-range", "one-unit", "parallel"]
+    assert "trained here for 1 epoch" in claims["long-range"]["evidence"]["en"]
+    assert claims["one-unit"]["status"] != "not_judged"  # it was timed
+    assert claims["one-unit"]["figures"]["ratio"]["rounds"] == 7
+    steps = [e for e in events if e["type"] == "step"]
+    assert {e["epoch"] for e in steps if e["arm"] == "gru"} == {1.0}  # the short baseline
     names = {e["name"] for e in events if e["type"] == "probe"}
-    assert {"attention/cross/L1", "attention/encoder-self/L2", "speed/epoch_time"} <= names
-    assert {"attention/cross/L2/H2", "attention/decoder-self/L1/H1", "speed/ratio"} <= names
+    assert {"attention/cross/L1", "attention/encoder-self/L2", "speed/length"} <= names
+    assert {"attention/cross/L2/H2", "attention/decoder-self/L1/H1", "speed/threads"} <= names
+    timing = next(e for e in events if e.get("name") == "speed/length")
+    assert [line["x"] for line in timing["data"]["lines"]] == [[8.0, 16.0]] * 2
     result = translate_run(tmp_path, "이만 오천")
     assert result["arm"] == "transformer" and result["lab"] == "transformer"
     cross = result["attention"]
     assert cross["name"] == "attention/cross" and len(cross["data"]["cols"]) == len("이만 오천")
     assert all(abs(sum(row) - 1) < 0.01 for row in cross["data"]["matrix"])
     assert translate_run(tmp_path, "삼", arm="gru")["arm"] == "gru"
+
+
+def test_the_transformer_lab_reuses_a_finished_seq2seq_baseline(tmp_path: Path) -> None:
+    """A seq2seq run of the same task and sizes beside it: its dot arm is the GRU baseline,
+    not trained again, and its weights still translate."""
+    runs = tmp_path / "runs"
+    seq2seq, _ = run_lab(runs / "a-seq2seq", "seq2seq", {**TINY, "task": "digits"})
+    summary, events = run_lab(runs / "b-transformer", "transformer", TINY_TRANSFORMER)
+    assert summary["arms"]["gru"] == seq2seq["arms"]["dot"]
+    assert {e["arm"] for e in events if e["type"] == "step"} == {"transformer"}
+    by = {c["id"]: c for c in summary["verdict"]["claims"]}
+    assert "finished seq2seq run a-seq2seq" in by["long-range"]["evidence"]["en"]
+    assert "a-seq2seq" in by["long-range"]["evidence"]["ko"]
+    assert translate_run(runs / "b-transformer", "삼", arm="gru")["arm"] == "gru"
+    different = {**TINY_TRANSFORMER, "hidden": 32}  # other sizes: trained here, short
+    summary, _ = run_lab(runs / "c-transformer", "transformer", different)
+    assert summary["arms"]["gru"] != seq2seq["arms"]["dot"]
+    by = {c["id"]: c for c in summary["verdict"]["claims"]}
+    assert "trained here for 1 epoch" in by["long-range"]["evidence"]["en"]
 
 
 def trained_run(tmp_path: Path) -> Path:

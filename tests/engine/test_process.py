@@ -82,7 +82,14 @@ def test_a_directory_holding_a_run_is_not_overwritten(tmp_path: Path) -> None:
     assert (tmp_path / "events.jsonl").read_text() == '{"v":1,"type":"started","t":0}\n'
 
 
-MEMORY_TINY = {"seq_len": 12, "hidden": 8, "embed": 4, "epochs": 1, "batches_per_epoch": 3}
+MEMORY_TINY = {
+    "seq_len": 12,
+    "hidden": 8,
+    "embed": 4,
+    "epochs": 1,
+    "batches_per_epoch": 3,
+    "speed_hidden": 16,
+}
 DETERMINISTIC = ("test_acc", "test_loss", "train_loss", "train_acc", "recurrent_params")
 
 

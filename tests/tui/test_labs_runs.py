@@ -68,7 +68,8 @@ async def test_a_run_from_the_form_ends_with_the_verdict_on_screen(
         assert screen.status == "finished"
         text = screen_text(app)
         assert "Verdict: ✗ the claim did not show" in text  # one epoch is not enough
-        assert "test accuracy" in text
+        assert "Test accuracy" in text
+        assert "✗ A CNN's low layers detect low-level features" in text  # its one claim
         assert "Your prediction: the claim did not show → ✓ right" in text
         assert screen.state.curves["cnn"][0] and screen.state.probes
         (run_dir,) = (data_dir / "runs").iterdir()

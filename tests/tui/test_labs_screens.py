@@ -176,7 +176,8 @@ async def test_replay_steps_through_probe_snapshots(make_app: AppFactory, data_d
         assert "finished" in text and "Verdict: ✗ the claim did not show" in text
         assert "Your prediction: the claim showed → ✗ missed" in text
         # the prediction sits under the headline: a long evidence cannot push it off screen
-        assert text.index("Your prediction") < text.index("test accuracy 0.858")
+        assert text.index("Your prediction") < text.index("Test accuracy 0.858")
+        assert "✗ A CNN's low layers detect" in text  # the claim, with its mark
         assert "probe 1/10 · cnn · step 69 · snapshot 4/4 · latest" in text
         await pilot.press("comma", "comma")
         await pilot.pause()

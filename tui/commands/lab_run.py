@@ -19,13 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from engine import catalogue
 from engine.errors import ParamError
 from engine.runs import launch, rundir
 from engine.runs.events import FINAL_TYPES, LOG_FILE
+from engine.runs.verdicts import MARKS, WORDS, claims_of
 from tui.commands.common import (
     EXIT_CANCELLED,
     EXIT_FAILED,
@@ -167,10 +170,19 @@ def print_summary(console: Console, summary: dict[str, Any], lang: str) -> None:
             table.add_row(key, *(fmt(arms[n].get(key)) for n in names))
         console.print(table)
     verdict = summary.get("verdict") or {}
-    evidence = (verdict.get("evidence") or {}).get(lang) or ""
-    head = say(lang, "verdict")
-    style = "green" if verdict.get("shown") else "yellow"
-    console.print(f"[bold {style}]{head}[/]: {evidence}")
+    shown = bool(verdict.get("shown"))
+    style = "green" if shown else "yellow"
+    word = WORDS["shown" if shown else "not_shown"].get(lang)
+    console.print(
+        f"[bold {style}]{say(lang, 'verdict')}: {MARKS['shown' if shown else 'not_shown']} {word}[/]"
+    )
+    for claim in claims_of(verdict):
+        status, said = claim["status"], claim["claim"].get(lang)
+        if said:  # a summary from before claims has its evidence only
+            line = Text(f"  {MARKS[status]} {said}", style="bold")
+            line.append(f"  ({WORDS[status].get(lang)})", style="not bold")
+            console.print(line)
+        console.print(Padding(claim["evidence"].get(lang), (0, 0, 0, 4), expand=False))
 
 
 def run_and_follow(run_dir: Path, args: argparse.Namespace, lang: str, resume: bool = False) -> int:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from engine.runs import export, rundir
+from engine.runs.verdicts import MARKS, WORDS, claims_of, status_counts
 from tui.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, find, fmt, say
 from tui.commands.lab_run import Follower, print_summary
 
@@ -47,7 +48,7 @@ def _run_row(r: rundir.RunInfo) -> dict[str, Any]:
     result = ""
     verdict = (r.summary or {}).get("verdict") or {}
     if r.status == "finished":
-        result = "shown" if verdict.get("shown") else "not shown"
+        result = ("shown" if verdict.get("shown") else "not shown") + f" {status_counts(verdict)}"
     note = "; ".join(r.problems)
     if r.resumable:
         note = (note + "; " if note else "") + f"resume: dlearn lab resume {r.name}"
@@ -114,10 +115,23 @@ def cmd_runs_compare(args: argparse.Namespace, data_dir: Path, lang: str) -> int
         metrics = dict.fromkeys(k for a_map in arms for k in (a_map.get(arm) or {}))
         for key in metrics:
             table.add_row(f"{arm}.{key}", *(fmt((a.get(arm) or {}).get(key)) for a in arms))
-    verdicts = [((i.summary or {}).get("verdict") or {}).get("shown") for i in infos]
+    verdicts = [(i.summary or {}).get("verdict") for i in infos]
     table.add_row(
-        "verdict", *("shown" if v else "-" if v is None else "not shown" for v in verdicts)
+        "verdict",
+        *(
+            "-" if not isinstance(v, dict) else "shown" if v.get("shown") else "not shown"
+            for v in verdicts
+        ),
     )
+    by_run = [{c["id"]: c["status"] for c in claims_of(v)} for v in verdicts]
+    for claim_id in dict.fromkeys(k for found in by_run for k in found):
+        table.add_row(
+            f"claim {claim_id}",
+            *(
+                f"{MARKS[s]} {WORDS[s].get(lang)}" if (s := found.get(claim_id)) else "-"
+                for found in by_run
+            ),
+        )
     Console(highlight=False).print(table)
     return EXIT_OK
 

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from engine import catalogue
 from engine.runs.follow import RunState
+from engine.runs.verdicts import MARKS, WORDS, claims_of
 from tui.i18n import tr
 from tui.widgets.rows import bar
 
@@ -81,7 +82,12 @@ def verdict_text(
             said = tr("verdict_shown" if guess else "verdict_not_shown", lang)
             key = "prediction_right" if guess == shown else "prediction_wrong"
             line.append("\n" + tr(key, lang, said=said), style="bold")
-        line.append("\n" + str((verdict.get("evidence") or {}).get(lang, "")))
+        for claim in claims_of(verdict):
+            status, said = claim["status"], claim["claim"].get(lang)
+            if said:  # a summary from before claims has its evidence only
+                line.append(f"\n{MARKS[status]} {said}", style="bold")
+                line.append(f" ({WORDS[status].get(lang)})")
+            line.append("\n" + claim["evidence"].get(lang))
     elif status == "failed":
         final = state.final or {}
         text = final.get("message_ko") if lang == "ko" else final.get("message")

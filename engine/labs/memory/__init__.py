@@ -178,6 +178,24 @@ MEMORY = Lab(
             2,
             256,
         ),
+        Param(
+            "speed_hidden",
+            "int",
+            256,
+            {
+                "ko": (
+                    "훈련 뒤 세 셀의 속도를 나란히 잴 때의 은닉 크기. 행렬 곱이 단계마다 드는 "
+                    "고정 비용보다 커야 가중치 묶음 수(1 : 3 : 4)의 차이가 시간에 드러납니다."
+                ),
+                "en": (
+                    "hidden size at which the three cells are timed side by side after "
+                    "training: large enough that the matrix products, whose number the weight "
+                    "blocks (1 : 3 : 4) set, outweigh the fixed cost of every step"
+                ),
+            },
+            8,
+            2048,
+        ),
     ),
     presets={
         "quick": {"seq_len": 50, "hidden": 64, "epochs": 8, "batches_per_epoch": 50},

@@ -128,17 +128,53 @@ TRANSFORMER = Lab(
         Param(
             "speed_max_len",
             "int",
-            64,
+            128,
             {
-                "ko": "에폭 시간을 잴 가장 긴 입력 길이 (8부터 두 배씩)",
-                "en": "longest input length at which epoch time is measured (8, 16, ... doubling)",
+                "ko": (
+                    "훈련 뒤 한 단계 시간을 잴 가장 긴 입력 길이 (8부터 두 배씩, 배치 1): "
+                    "시퀀스를 한 번에 처리하는지 보는 측정"
+                ),
+                "en": (
+                    "longest input length at which one step is timed after training (8, 16, "
+                    "... doubling, batch 1): does the model take the sequence as one unit?"
+                ),
             },
             8,
             1024,
         ),
+        Param(
+            "baseline",
+            "str",
+            "auto",
+            {
+                "ko": (
+                    "비교할 GRU seq2seq: auto = 같은 과제와 크기로 끝난 seq2seq 실행이 있으면 "
+                    "그 결과를 다시 쓰고, 없으면 baseline_epochs만큼 짧게 훈련; train = 이 실습의 "
+                    "epochs로 훈련; small = 늘 짧게 훈련"
+                ),
+                "en": (
+                    "the GRU seq2seq it is compared with: auto = reuse a finished seq2seq run of "
+                    "the same task and sizes when there is one, else train one for "
+                    "baseline_epochs; train = train it for this lab's epochs; small = always "
+                    "the short one"
+                ),
+            },
+            choices=("auto", "train", "small"),
+        ),
+        Param(
+            "baseline_epochs",
+            "int",
+            3,
+            {
+                "ko": "짧게 훈련하는 GRU 기준 모델의 에폭 수",
+                "en": "epochs of the short GRU baseline",
+            },
+            1,
+            500,
+        ),
     ),
     presets={
-        "quick": {"task": "digits", "examples": 20000, "epochs": 8, "speed_max_len": 64},
+        "quick": {"task": "digits", "examples": 20000, "epochs": 8, "speed_max_len": 128},
         "full": {
             "task": "mixed",
             "examples": 100000,
@@ -153,8 +189,9 @@ TRANSFORMER = Lab(
     },
     preset_help={
         "quick": {
-            "ko": "2코어 CPU에서 약 3분 반: GRU와 트랜스포머, 길이 8~64의 에폭 시간",
-            "en": "about 3.5 minutes on a 2-core CPU: GRU and Transformer, epoch time at 8..64",
+            "ko": "2코어 CPU에서 1분 반 안에: 트랜스포머, GRU 기준 모델(다시 쓰거나 짧게), 속도 측정",
+            "en": "within 1.5 minutes on a 2-core CPU: the Transformer, a GRU baseline (reused "
+            "or short) and the timings",
         },
         "full": {
             "ko": "GPU용: 예문 10만 개, d_model 128, 길이 512까지 시간 측정",

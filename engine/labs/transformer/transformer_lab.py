@@ -21,26 +21,25 @@ a fused GRU kernel is hard to beat there; on a GPU the Transformer's parallelism
 
 from __future__ import annotations
 
-import math
 import time
+from pathlib import Path
 from typing import Any
 
 import torch
 from torch import nn
 
-from engine.data.korean_numbers import BOS, Vocab
+from engine import checkpoint
+from engine.data.korean_numbers import Vocab
 from engine.labs.seq2seq import seq2seq_lab
-from engine.labs.seq2seq.seq2seq_verdict import arm_label
+from engine.labs.seq2seq.seq2seq_verdict import arm_label, buckets_of
+from engine.labs.transformer import transformer_timing
 from engine.labs.transformer.transformer_verdict import verdict  # noqa: F401 - the lab's verdict
 from engine.models.transformer import Transformer, TransformerConfig
+from engine.runs import rundir
+from engine.runs.events import CHECKPOINT_FILE
 from engine.training import probes
-from engine.training.context import RunContext
+from engine.training.context import Reused, RunContext
 from engine.training.loop import ArmSetup, ProbeContext
-from engine.training.losses import sequence_loss
-from engine.training.meters import time_steps
-
-TIMED_STEPS = 3  # training steps timed per model and length (after one warm-up step)
-MIN_LENGTH = 8
 
 
 def build_transformer(params: dict[str, Any], vocab: int, src_len: int) -> Transformer:
@@ -121,93 +120,72 @@ def attention_probes(
     return out
 
 
-# --- time per epoch as the input grows ------------------------------------------------------
-
-
-def timed_lengths(max_len: int) -> list[int]:
-    """8, 16, 32, ... up to `max_len` (always including `max_len`)."""
-    out, n = [], MIN_LENGTH
-    while n < max_len:
-        out.append(n)
-        n *= 2
-    return [*out, max_len]
-
-
-def seconds_per_step(
-    model: nn.Module, x: torch.Tensor, y: torch.Tensor, device: torch.device
-) -> float:
-    """Mean wall time of one training step (forward, backward, Adam) after a warm-up step."""
-    model.train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
-    cuda = device.type == "cuda"
-
-    def step() -> None:
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cuda):
-            loss = sequence_loss(model(x), y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-
-    times = time_steps(step, device, TIMED_STEPS, warmup=1)
-    return sum(times) / len(times)
-
-
-def epoch_times(
-    params: dict[str, Any], vocab: int, n_train: int, device: torch.device
-) -> dict[str, list[tuple[int, float]]]:
-    """Seconds per training epoch of fresh models at each timed length: label -> [(L, s)].
-
-    A synthetic batch of the run's batch size (sources of L characters, targets of L + 1)
-    stands in for the data; an epoch is ceil(n_train / batch) such steps.
-    """
-    batch = int(params["batch_size"])
-    steps = math.ceil(n_train / batch)
-    gen = torch.Generator().manual_seed(0)
-    recurrent = arm_label("gru", params)
-    out: dict[str, list[tuple[int, float]]] = {"Transformer": [], recurrent: []}
-    for length in timed_lengths(int(params["speed_max_len"])):
-        src = torch.randint(4, vocab, (batch, length), generator=gen)
-        tgt = torch.randint(4, vocab, (batch, length + 1), generator=gen)
-        tgt_in = torch.cat([torch.full((batch, 1), BOS), tgt[:, :-1]], dim=1)
-        x, y = torch.cat([src, tgt_in], dim=1).to(device), tgt.to(device)
-        models = {
-            "Transformer": build_transformer(params, vocab, length),
-            recurrent: seq2seq_lab.build_model(str(params["recurrent"]), params, vocab, length),
-        }
-        for label, model in models.items():
-            out[label].append((length, seconds_per_step(model.to(device), x, y, device) * steps))
-    return out
-
-
-def speed_probes(times: dict[str, list[tuple[int, float]]], device: str) -> list[dict[str, Any]]:
-    lines = {k: ([float(n) for n, _ in v], [s for _, s in v]) for k, v in times.items()}
-    title = {
-        "ko": f"입력 길이별 에폭 시간 ({device})",
-        "en": f"time per epoch by input length ({device})",
-    }
-    out = [probes.series("speed/epoch_time", title, lines, "input length", "seconds per epoch")]
-    (tf_label, tf), (rnn_label, rnn) = list(times.items())
-    rows = [
-        [n, round(r, 3), round(t, 3), round(r / t, 2)]
-        for (n, t), (_, r) in zip(tf, rnn, strict=True)
-    ]
-    columns = [
-        "length",
-        f"{rnn_label} s/epoch",
-        "Transformer s/epoch",
-        "speed-up (recurrent / Transformer)",
-    ]
-    title = {"ko": f"에폭 시간 비교 ({device})", "en": f"epoch time compared ({device})"}
-    out.append(probes.table("speed/ratio", title, columns, rows))
-    return out
-
-
 # --- the lab interface --------------------------------------------------------------------
+
+
+def measure(run: RunContext, device: torch.device) -> list[dict[str, Any]]:
+    """After training: the sequence as one unit, and training in parallel, timed side by side."""
+    return transformer_timing.measure(run, device, build_transformer)
+
+
+REUSED_KEYS = ("task", "examples", "max_len", "embed", "hidden", "batch_size", "clip")
+
+
+def reusable(run: RunContext) -> tuple[Any, str] | None:
+    """The newest finished seq2seq run beside this one that trained this lab's GRU baseline:
+    the same task and sizes, and the attention `recurrent` names. (RunInfo, its arm)."""
+    params = run.params
+    if params["baseline"] != "auto" or not run.run_dir:
+        return None
+    arm = str(params["recurrent"])
+    for info in rundir.list_runs(Path(run.run_dir).parent):  # newest first
+        theirs = (info.summary or {}).get("params") or {}
+        if (
+            info.status == "finished"
+            and info.lab == "seq2seq"
+            and all(theirs.get(k) == params[k] for k in REUSED_KEYS)
+            and arm in ((info.summary or {}).get("arms") or {})
+        ):
+            return info, arm
+    return None
+
+
+def reuse(run: RunContext) -> dict[str, Reused]:
+    """The `gru` arm from a finished seq2seq run when there is one (`reusable`): its metrics,
+    its weights (so `translate` still serves it) and its line on the length chart."""
+    found = reusable(run)
+    if found is None:
+        return {}
+    info, arm = found
+    metrics = dict(info.summary["arms"][arm])
+    try:
+        weights = checkpoint.arm_weights(checkpoint.load(info.path / CHECKPOINT_FILE), arm)
+    except (OSError, ValueError, RuntimeError):
+        weights = None  # the metrics still compare; only `translate --arm gru` is lost
+    epochs = int(info.summary["params"]["epochs"])
+    run.facts["baseline"] = {"source": "reused", "run": info.name, "epochs": epochs}
+    label = arm_label("gru", run.params)
+    seq2seq_lab.record_curve(run, label, buckets_of(metrics))
+    note = probes.text(
+        "baseline",
+        {"ko": "GRU 기준 모델", "en": "GRU baseline"},
+        f"{label}: taken from the finished seq2seq run {info.name} ({epochs} epochs)",
+        "not trained again: the same task, sizes and attention",
+    )
+    return {"gru": Reused(metrics, weights, [seq2seq_lab.length_series(run), note])}
+
+
+def baseline_params(run: RunContext) -> dict[str, Any]:
+    """The GRU baseline's training: this lab's epochs (`baseline=train`), else the short one."""
+    params = run.params
+    epochs = int(params["epochs"] if params["baseline"] == "train" else params["baseline_epochs"])
+    run.facts["baseline"] = {"source": "trained", "epochs": epochs}
+    return {**params, "epochs": epochs}
 
 
 def setup(arm: str, run: RunContext, device: torch.device) -> ArmSetup:
     """The GRU seq2seq or the Transformer, on the seq2seq lab's data."""
-    params = run.params
+    params = run.params if arm == "transformer" else baseline_params(run)
     started = [time.perf_counter()]
     data = seq2seq_lab.task_data(
         str(params["task"]), int(params["examples"]), int(params["max_len"])
@@ -234,11 +212,6 @@ def setup(arm: str, run: RunContext, device: torch.device) -> ArmSetup:
         metrics, events = base_finish(ctx)
         if isinstance(ctx.model, Transformer):
             events += attention_probes(ctx.model, data.vocab, source, data.tgt_len, per_head=True)
-            times = epoch_times(params, len(data.vocab), len(data.train_pairs), ctx.device)
-            events += speed_probes(times, run.device_label)
-            for label_, points in times.items():
-                key = "tf" if label_ == "Transformer" else "rnn"
-                metrics.update({f"epoch_s_{key}_{n}": s for n, s in points})
         return metrics, events
 
     return seq2seq_lab.arm_setup(model, data, params, device, probe=probe, finish=finish)

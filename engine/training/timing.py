@@ -1,0 +1,73 @@
+"""Timings a verdict can use: the sides of a comparison timed in turns, on one device.
+
+A time taken in one arm and another taken minutes later, in another arm, differ by whatever
+else the machine was doing in between (another process can slow a step 15x). So a speed
+claim is measured in one dedicated pass after training: every case is warmed up, then timed
+once per round, the order reversed every other round (A B, B A, ...), so that each round's
+times share a moment and their ratio is fair. `engine.labs.claims.compare` judges the
+per-round ratios.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass(frozen=True)
+class Case:
+    """One thing to time: a step, and the CPU threads to run it on (None: as configured)."""
+
+    step: Callable[[], object]
+    threads: int | None = None
+
+
+def time_steps(
+    step: Callable[[], object], device: torch.device, reps: int, warmup: int
+) -> list[float]:
+    """Seconds of each of `reps` calls of `step` after `warmup` untimed ones.
+
+    On CUDA the device is synchronised before and after each call, so the time is the
+    kernels' and not just their launch.
+    """
+    cuda = device.type == "cuda"
+    times = []
+    for k in range(warmup + reps):
+        if cuda:
+            torch.cuda.synchronize(device)
+        start = time.perf_counter()
+        step()
+        if cuda:
+            torch.cuda.synchronize(device)
+        if k >= warmup:
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def interleaved(
+    cases: dict[str, Case], device: torch.device, rounds: int, warmup: int = 1
+) -> dict[str, list[float]]:
+    """Seconds per round of every case, timed in turns; the thread count is restored after."""
+    threads = torch.get_num_threads()
+    names = list(cases)
+    out: dict[str, list[float]] = {name: [] for name in names}
+    try:
+        for name in names:
+            _set_threads(cases[name], threads)
+            time_steps(cases[name].step, device, reps=0, warmup=warmup)
+        for r in range(rounds):
+            for name in names if r % 2 == 0 else reversed(names):
+                _set_threads(cases[name], threads)
+                out[name] += time_steps(cases[name].step, device, reps=1, warmup=0)
+    finally:
+        torch.set_num_threads(threads)
+    return out
+
+
+def _set_threads(case: Case, default: int) -> None:
+    want = case.threads or default
+    if torch.get_num_threads() != want:
+        torch.set_num_threads(want)
