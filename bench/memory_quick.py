@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/memory_quick.py [--seeds 0 1 2] [--set seq_len=50] [--device cpu]
 
-Per seed: each arm's test accuracy, fused time per epoch and hand-written ms per step, the
-BPTT gradient ratio, the run's wall time and its verdict; then how many seeds showed the
-claim. Runs in this process, one after another (never two trainings at once on 2 cores).
+Per seed: each arm's test accuracy and BPTT gradient ratio, the run's wall time and its
+verdict, claim by claim (the GRU-vs-LSTM timing is taken side by side after training); then
+how many seeds showed it. Runs in this process, one after another (never two trainings at once on 2 cores).
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from seeded import bench_seeds  # noqa: E402
 def arm_line(arm: str, m: dict[str, Any]) -> str:
     return (
         f"  {arm:5s} test acc {m.get('test_acc', float('nan')):.3f}  "
-        f"fused {m.get('epoch_s', float('nan')):.2f} s/epoch  "
-        f"hand-written {1000 * m.get('scratch_step_s', float('nan')):.1f} ms/step  "
         f"||dL/dh_1||/||dL/dh_T|| {m.get('grad_ratio_first_last', float('nan')):.2e}"
     )
 

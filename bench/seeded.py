@@ -29,6 +29,7 @@ import torch  # noqa: E402
 
 from engine import catalogue  # noqa: E402
 from engine.device import configure, describe, precision_for  # noqa: E402
+from engine.runs.verdicts import MARKS  # noqa: E402
 from engine.training.context import RunContext  # noqa: E402
 from engine.training.loop import Trainer  # noqa: E402
 
@@ -75,6 +76,7 @@ def bench_seeds(lab_id: str, description: str, arm_line: ArmLine) -> int:
         verdict = summary["verdict"]
         shown += bool(verdict.get("shown"))
         print(f"  verdict: shown={verdict.get('shown')}")
+        print_claims(verdict, args.lang)
         print(f"  {verdict['evidence'][args.lang]}")
     print(f"\nshown for {shown} of {len(args.seeds)} seeds")
     print(f"load average after: {os.getloadavg()}")
@@ -97,7 +99,18 @@ def run_seed(
         setup = lab.setup(arm, run, device)
         run.finals[arm] = Trainer(arm, setup, emit, precision_for(device), seed).fit()
         seconds[arm] = time.perf_counter() - start
+    if hasattr(lab, "measure"):  # the side-by-side timings, after training, as a run does
+        start = time.perf_counter()
+        lab.measure(run, device)
+        seconds["timing"] = time.perf_counter() - start
     return run.finals, seconds, lab.verdict(run)
+
+
+def print_claims(verdict: dict, lang: str = "en") -> None:
+    """Each claim's mark, id, status and figures (what a note about a verdict quotes)."""
+    for claim in verdict.get("claims") or []:
+        figures = json.dumps(claim.get("figures") or {}, ensure_ascii=False)
+        print(f"  {MARKS[claim['status']]} {claim['id']:<18} {claim['status']:<13} {figures}")
 
 
 def parse(doc: str, lab_id: str, argv: list[str] | None) -> tuple[catalogue.Lab, dict, Any]:

@@ -135,14 +135,15 @@ def configure(device: torch.device) -> dict[str, Any]:
     return info
 
 
-def describe(device: torch.device) -> str:
+def describe(device: torch.device, threads: bool = True) -> str:
     """The device in words, for evidence sentences: "CPU, 2 threads", "NVIDIA H100 ...".
 
-    Call it after `configure`, which sets the CPU's thread count.
+    Call it after `configure`, which sets the CPU's thread count (left out with `threads`
+    False, for a measurement that sets its own).
     """
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     if device.type == "cpu":
-        threads = torch.get_num_threads()
-        return f"CPU, {threads} thread{'s' if threads > 1 else ''}"
+        n = torch.get_num_threads()
+        return f"CPU, {n} thread{'s' if n > 1 else ''}" if threads else "CPU"
     return "Apple MPS" if device.type == "mps" else str(device)

@@ -61,7 +61,8 @@ def verdict(run: RunContext) -> dict[str, Any]:
             "as the first.",
             ko=f" 마지막 층의 선택성이 첫 층의 {MIN_SELECTIVITY_RATIO:g}배에 미치지 못합니다.",
         )
-    figures = {"test_acc": acc, f"selectivity_{first}": si_first, f"selectivity_{last}": si_last}
+    keys = ("test_acc", f"selectivity_{first}", f"selectivity_{last}")
+    figures = {f"cnn_{k}": m[k] for k in keys}  # <arm>_<metric>: the summary's own numbers
     claim = Claim(
         "layers-compose", CLAIM, claims.decided(accurate and selective), evidence, figures
     )

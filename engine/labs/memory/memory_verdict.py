@@ -160,7 +160,8 @@ def _gradients(arms: dict[str, dict[str, float]]) -> Claim:
             ko=f" 게이트가 있는 셀의 비율이 RNN의 {KEPT:g}배에 못 미칩니다.",
         )
     status = claims.decided(faded and kept)
-    return Claim("gradient-fades", CLAIMS["gradient-fades"], status, evidence, ratio)
+    figures = {f"{a}_grad_ratio_first_last": ratio[a] for a in ARMS}
+    return Claim("gradient-fades", CLAIMS["gradient-fades"], status, evidence, figures)
 
 
 def _blocks(arms: dict[str, dict[str, float]]) -> Claim:
@@ -173,7 +174,7 @@ def _blocks(arms: dict[str, dict[str, float]]) -> Claim:
         en=f"Recurrent parameters: {counts} (GRU/LSTM = {ratio:.2f}: 3 blocks to 4).",
         ko=f"순환 층의 매개변수: {counts} (GRU/LSTM = {ratio:.2f}: 묶음 3개 대 4개).",
     )
-    figures = {"gru_over_lstm_params": ratio}
+    figures = {f"{a}_recurrent_params": params[a] for a in ARMS} | {"gru_over_lstm": ratio}
     return Claim(
         "gru-fewer-blocks", CLAIMS["gru-fewer-blocks"], claims.decided(ok), evidence, figures
     )

@@ -142,7 +142,8 @@ def judge(
             ko=f" 훈련 전 첫 블록의 경사 노름은 마지막 블록의 {pd_s:.2g}배({n['plain-deep']}), "
             f"{rd_s:.2g}배({rd_name})였습니다 (1이면 고르게 전달됨).",
         )
-    figures = {"plain_deep_over_shallow": ratio, "plain_shallow": ps, "plain_deep": pd}
+    figures = {"plain-shallow_final_train_loss": ps, "plain-deep_final_train_loss": pd}
+    figures["deep_over_shallow"] = ratio
     found = [
         Claim("degradation", CLAIMS["degradation"], claims.decided(degraded), plain, figures),
         Claim(
@@ -150,7 +151,11 @@ def judge(
             CLAIMS["residual-fixes"],
             claims.decided(removed and not res_stalled),
             residual,
-            {"residual_shallow": rs, "residual_deep": rd, "tolerance": RESIDUAL_TOLERANCE},
+            {
+                "residual-shallow_final_train_loss": rs,
+                "residual-deep_final_train_loss": rd,
+                "tolerance": RESIDUAL_TOLERANCE,
+            },
         ),
     ]
     return claims.verdict(

@@ -41,7 +41,7 @@ def buckets_of(metrics: dict[str, float]) -> dict[str, tuple[float, int]]:
     """Back from flat metrics to label -> (accuracy, n), in length order."""
     labels = [k.removeprefix("exact_") for k in metrics if k.startswith("exact_") and "-" in k]
     labels.sort(key=bucket_x)
-    return {k: (metrics[f"exact_{k}"], int(metrics.get(f"n_{k}", 0))) for k in labels}
+    return {k: (metrics[f"exact_{k}"], int(metrics[f"n_{k}"])) for k in labels}
 
 
 def judged(buckets: dict[str, tuple[float, int]]) -> list[str]:
@@ -114,7 +114,7 @@ def judge(results: dict[str, dict[str, tuple[float, int]]]) -> dict[str, Any]:
             ko=f" 어텐션이 없어도 정확 일치율이 {FALL}만큼 떨어지지 않았습니다. max_len을 키우거나 "
             "hidden을 줄여 보세요.",
         )
-    figures = {"shortest": short, "longest": long_, "buckets": [first, last]}
+    figures = {f"none_exact_{first}": short, f"none_exact_{last}": long_}
     bottleneck = Claim(
         "bottleneck", CLAIMS["bottleneck"], claims.decided(learned and fell), table + said, figures
     )
@@ -144,7 +144,7 @@ def judge(results: dict[str, dict[str, tuple[float, int]]]) -> dict[str, Any]:
         CLAIMS["attention-keeps"],
         claims.decided(all(kept.values())),
         Text.join(parts),
-        {f"{arm}_longest": results[arm][last][0] for arm in attention},
+        {f"{arm}_exact_{last}": results[arm][last][0] for arm in attention},
     )
     return claims.verdict(
         [bottleneck, keeps], bottleneck=learned and fell, attention_fix=all(kept.values())

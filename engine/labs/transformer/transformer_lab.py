@@ -28,7 +28,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from engine import checkpoint
+from engine import catalogue, checkpoint
 from engine.data.korean_numbers import Vocab
 from engine.labs.seq2seq import seq2seq_lab
 from engine.labs.seq2seq.seq2seq_verdict import arm_label, buckets_of
@@ -176,11 +176,17 @@ def reuse(run: RunContext) -> dict[str, Reused]:
 
 
 def baseline_params(run: RunContext) -> dict[str, Any]:
-    """The GRU baseline's training: this lab's epochs (`baseline=train`), else the short one."""
+    """The GRU baseline's training: this lab's epochs and lr (`baseline=train`), else the
+    short one: `baseline_epochs` at the seq2seq lab's own learning rate, which suits the GRU
+    (the Transformer's lower one leaves a short GRU run far behind)."""
     params = run.params
-    epochs = int(params["epochs"] if params["baseline"] == "train" else params["baseline_epochs"])
-    run.facts["baseline"] = {"source": "trained", "epochs": epochs}
-    return {**params, "epochs": epochs}
+    if params["baseline"] == "train":
+        epochs, lr = int(params["epochs"]), float(params["lr"])
+    else:
+        epochs = int(params["baseline_epochs"])
+        lr = float(catalogue.resolve_params(catalogue.get_lab("seq2seq"), "quick")["lr"])
+    run.facts["baseline"] = {"source": "trained", "epochs": epochs, "lr": lr}
+    return {**params, "epochs": epochs, "lr": lr}
 
 
 def setup(arm: str, run: RunContext, device: torch.device) -> ArmSetup:

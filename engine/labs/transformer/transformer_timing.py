@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from engine.data.korean_numbers import BOS, Vocab
+from engine.device import describe
 from engine.labs.seq2seq import seq2seq_lab
 from engine.labs.seq2seq.seq2seq_verdict import arm_label
 from engine.training import probes
@@ -83,7 +84,8 @@ def measure(run: RunContext, device: torch.device, build: Build) -> list[dict[st
         for name, model in _models(params, vocab, length, device, build).items():
             cases[f"{name}@{length}"] = Case(_step(model.train(), x, y), threads=1)
     seconds = interleaved(cases, device, ROUNDS)
-    run.facts["one_unit"] = {"lengths": lengths, "seconds": seconds, "device": run.device_label}
+    where = describe(device, threads=False)  # the measurement sets its own threads
+    run.facts["one_unit"] = {"lengths": lengths, "seconds": seconds, "device": where}
 
     threads = torch.get_num_threads()
     if device.type == "cuda":
@@ -100,7 +102,7 @@ def measure(run: RunContext, device: torch.device, build: Build) -> list[dict[st
     }
     seconds = interleaved(cases, device, ROUNDS)
     run.facts["parallel"] = {
-        "device": run.device_label,
+        "device": where,
         "cuda": device.type == "cuda",
         "threads": counts,
         "length": length,

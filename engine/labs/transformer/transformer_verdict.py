@@ -72,9 +72,11 @@ def _baseline_text(baseline: dict[str, Any]) -> Text:
             "다시 훈련하지 않음)",
         )
     plural = "" if epochs == 1 else "s"
+    lr = baseline.get("lr")
+    at, at_ko = (f", lr {lr:g}", f", 학습률 {lr:g}") if lr else ("", "")
     return Text(
-        en=f" (the GRU was trained here for {epochs} epoch{plural})",
-        ko=f" (GRU는 여기서 {epochs} 에폭 훈련했습니다)",
+        en=f" (the GRU was trained here for {epochs} epoch{plural}{at})",
+        ko=f" (GRU는 여기서 {epochs} 에폭 훈련했습니다{at_ko})",
     )
 
 
@@ -112,7 +114,7 @@ def _long_range(
             ko=f". 가장 긴 입력({last})에서 트랜스포머가 {ours:.2f}에 그칩니다 ({HIGH} 이상이고 "
             f"GRU의 {theirs:.2f}보다 낮지 않아야 함). 더 오래 훈련하세요.",
         )
-    figures = {"transformer_longest": ours, "gru_longest": theirs, "bucket": last}
+    figures = {f"transformer_exact_{last}": ours, f"gru_exact_{last}": theirs}
     return Claim("long-range", CLAIMS["long-range"], claims.decided(ok), evidence, figures)
 
 
