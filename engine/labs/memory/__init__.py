@@ -198,13 +198,13 @@ MEMORY = Lab(
         ),
     ),
     presets={
-        "quick": {"seq_len": 50, "hidden": 64, "epochs": 8, "batches_per_epoch": 50},
+        "quick": {"seq_len": 64, "hidden": 64, "epochs": 8, "batches_per_epoch": 50},
         "full": {"seq_len": 200, "hidden": 128, "epochs": 20, "batches_per_epoch": 100},
     },
     preset_help={
         "quick": {
-            "ko": "2코어 CPU에서 세 모델 합쳐 90초 안에 (T=50)",
-            "en": "all three cells within 90 s on a 2-core CPU (T=50)",
+            "ko": "2코어 CPU에서 세 모델과 속도 측정까지 30초 남짓 (T=64)",
+            "en": "about 30 s on a 2-core CPU for the three cells and their timing (T=64)",
         },
         "full": {
             "ko": "GPU용: T=200, 은닉 128, 더 오래",
