@@ -74,6 +74,13 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+class LabDeclarationWarning(UserWarning):
+    """A lab's declaration failed to import and was left out of the catalogue.
+
+    The app and `dlearn lab list` carry on without it; the test suite turns it into an error
+    (pyproject's filterwarnings), so a broken lab cannot pass CI by quietly disappearing."""
+
+
 class Catalogue(MutableMapping[str, Lab]):
     """Every lab, by id: the `Lab` declared in each `engine/labs/<id>/__init__.py`.
 
@@ -114,7 +121,9 @@ def _discover() -> dict[str, Lab]:
         try:
             module = importlib.import_module(name)
         except Exception as exc:  # one bad file must not hide every lab
-            warnings.warn(f"lab declaration {name} failed to load: {exc}", stacklevel=3)
+            warnings.warn(
+                f"lab declaration {name} failed to load: {exc}", LabDeclarationWarning, stacklevel=3
+            )
             continue
         for value in vars(module).values():
             if isinstance(value, Lab):

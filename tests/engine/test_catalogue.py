@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from engine import catalogue
@@ -65,3 +71,48 @@ def test_unknown_lab_preset_and_bad_assignment() -> None:
     with pytest.raises(ParamError, match="name=value"):
         catalogue.parse_assignments(["lr0.1"])
     assert catalogue.parse_assignments(["lr = 0.1", "epochs=2"]) == {"lr": "0.1", "epochs": "2"}
+
+
+LAB_DIRS = sorted(
+    p.parent.name for p in (Path(catalogue.__file__).parent / "labs").glob("*/__init__.py")
+)
+
+
+def test_every_lab_is_found_from_a_fresh_interpreter() -> None:
+    """No patching and no earlier import: the catalogue a user's `dlearn lab list` sees."""
+    code = (
+        "import json, warnings\n"
+        "warnings.simplefilter('error')\n"
+        "from engine import catalogue\n"
+        "print(json.dumps(sorted(catalogue.lab_ids())))\n"
+        "import sys; print('torch' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.splitlines()
+    assert json.loads(out[0]) == [
+        "features",
+        "forecast",
+        "memory",
+        "resnet",
+        "seq2seq",
+        "transformer",
+    ]
+    assert json.loads(out[0]) == LAB_DIRS  # and every lab folder declares its lab
+    assert out[1] == "False"  # finding the labs loads no torch
+
+
+def test_a_lab_that_fails_to_import_is_a_declaration_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = importlib.import_module
+
+    def broken(name: str, package: str | None = None):  # type: ignore[no-untyped-def]
+        if name == "engine.labs.memory":
+            raise SyntaxError("invalid syntax (__init__.py, line 3)")
+        return real(name, package)
+
+    monkeypatch.setattr(catalogue.importlib, "import_module", broken)
+    with pytest.warns(catalogue.LabDeclarationWarning, match="engine.labs.memory"):
+        found = catalogue._discover()
+    assert "memory" not in found and "features" in found

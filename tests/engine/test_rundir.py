@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -159,4 +160,9 @@ def test_find_run_by_path_name_fragment_or_newest(tmp_path: Path) -> None:
     assert rundir.find_run(tmp_path, a.name) == a
     assert rundir.find_run(tmp_path, "0102") == b
     assert rundir.find_run(tmp_path, "features") is None  # ambiguous
-    assert rundir.find_run(tmp_path, None) in (a, b)
+    # None is the newest run by when it was made (its spec's time), whatever the names say
+    os.utime(a / "spec.json", (2_000_000_000, 2_000_000_000))
+    os.utime(b / "spec.json", (1_000_000_000, 1_000_000_000))
+    assert rundir.find_run(tmp_path, None) == a
+    os.utime(b / "spec.json", (3_000_000_000, 3_000_000_000))
+    assert rundir.find_run(tmp_path, None) == b

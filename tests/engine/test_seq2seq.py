@@ -167,13 +167,35 @@ def test_greedy_stops_at_end_of_sequence(kind: str) -> None:
     assert ids.shape == (3, 12) and not (ids == EOS).any()
 
 
-def test_greedy_pads_after_each_sequence_ends() -> None:
+def test_greedy_pads_after_each_sequence_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows that end at different steps: each is PAD after its own EOS, and decoding stops
+    once the last row has ended. The decoder's logits are scripted so that every row ends."""
     net = model("dot")
     src, _ = batch()
-    ids, _ = net.greedy(src, max_steps=20)
-    for row in ids.tolist():
-        if EOS in row:
-            assert all(t == PAD for t in row[row.index(EOS) + 1 :])
+    ends = [1, 3, 5]  # the step (1-based) at which each of the three rows emits EOS
+    real_step = net.decoder.step
+    calls = {"n": 0}
+
+    def scripted(y, s, states, summary, mask):  # type: ignore[no-untyped-def]
+        logits, s, w = real_step(y, s, states, summary, mask)
+        calls["n"] += 1
+        scripted_logits = torch.full_like(logits, -10.0)
+        for row, end in enumerate(ends):
+            # the row's own token until its end, EOS at its end, then something that is
+            # neither PAD nor EOS, so only greedy's own padding can make it PAD
+            token = EOS if calls["n"] == end else 5 + row
+            scripted_logits[row, token] = 10.0
+        return scripted_logits, s, w
+
+    monkeypatch.setattr(net.decoder, "step", scripted)
+    ids, weights = net.greedy(src, max_steps=20)
+    assert ids.tolist() == [
+        [EOS, PAD, PAD, PAD, PAD],
+        [6, 6, EOS, PAD, PAD],
+        [7, 7, 7, 7, EOS],
+    ]
+    assert calls["n"] == 5  # stopped when the last row ended, not at max_steps
+    assert weights is not None and weights.shape == (3, 5, src.shape[1])
 
 
 def test_sequence_loss_ignores_padding() -> None:

@@ -296,3 +296,25 @@ def screen_text(app: DlearnApp) -> str:
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(update)
     return console.export_text()
+
+
+async def wait_until(pilot: Any, ready: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until `ready()` holds: a condition, not a guess at how long it takes.
+
+    The timeout only bounds a broken case; a loaded machine just takes more turns."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {ready}"
+        await pilot.pause(0.05)
+
+
+def palette_offers(app: DlearnApp, prompt: str) -> bool:
+    """The command palette lists a match for `prompt` and has one highlighted."""
+    from textual.command import CommandList
+
+    try:
+        results = app.screen.query_one(CommandList)
+    except Exception:  # the palette is not open (yet)
+        return False
+    shown = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+    return results.highlighted is not None and any(prompt in s for s in shown)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from content.scheduler import Rating, Scheduler
 from content.store import ProgressStore
-from tests.tui.conftest import START, AppFactory, Clock, screen_text
+from tests.tui.conftest import START, AppFactory, Clock, palette_offers, screen_text, wait_until
 from tui.app import create_app
 from tui.screens.exam_date import ExamDateScreen
 from tui.screens.home import HomeScreen
@@ -142,7 +142,7 @@ async def test_command_palette_reaches_a_screen(make_app: AppFactory) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Progress")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: palette_offers(app, "Progress"))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ProgressScreen)
@@ -160,7 +160,7 @@ async def test_command_palette_in_korean(make_app: AppFactory) -> None:
         await pilot.pause()
         assert "어디로 갈까요?" in screen_text(app)
         await pilot.press(*"노트: LSTM")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: palette_offers(app, "노트: LSTM"))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, NotesScreen) and app.screen.page == ("section", "lstm")
