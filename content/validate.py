@@ -285,6 +285,8 @@ def _vocabulary(
         for m in pattern.finditer(plain):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
+            if plain[: m.start()].endswith(f"{term}(") and plain[m.end() : m.end() + 1] == ")":
+                continue  # the term glossed with its synonym: 소프트맥스(softmax)
             taken.append((m.start(), m.end()))
             counts[(synonym, term)] = counts.get((synonym, term), 0) + 1
     for (synonym, term), n in counts.items():
@@ -292,7 +294,8 @@ def _vocabulary(
         out.append(
             Problem(
                 file,
-                f"uses {synonym!r}{times}, a synonym in the glossary; write {term!r}",
+                f"uses {synonym!r}{times}, listed in the glossary as a synonym of {term!r}; "
+                f"write {term!r}",
                 qid,
                 field_,
             )
@@ -337,10 +340,12 @@ def lecture_warnings(lecture: Lecture, file: str) -> list[Problem]:
     for s in lecture.sections:
         fields += [(f"sections[{s.id}].title", s.title), (f"sections[{s.id}].notes", s.notes)]
     fields += [(f"summary_points[{p.id}].text", p.text) for p in lecture.summary_points]
-    for term in lecture.glossary:
-        where = f"glossary[{term.en or term.ko}]"
-        fields += [(where, Text(term.ko, "")), (f"{where}.definition", term.definition)]
     for name, text in fields:
-        field_ = name if name.startswith("glossary[") and name.endswith("]") else f"{name}.ko"
-        _vocabulary(out, synonyms, file, None, field_, text.ko)
+        _vocabulary(out, synonyms, file, None, f"{name}.ko", text.ko)
+    for term in lecture.glossary:
+        # an entry may name its own synonyms in its definition, not another entry's
+        others = [entry for entry in synonyms if entry[0] not in term.synonyms]
+        where = f"glossary[{term.en or term.ko}]"
+        _vocabulary(out, others, file, None, where, term.ko)
+        _vocabulary(out, others, file, None, f"{where}.definition.ko", term.definition.ko)
     return out

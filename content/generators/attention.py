@@ -18,7 +18,7 @@ def attention_softmax(rng: random.Random) -> dict[str, Any]:
     given = ", ".join(f"e_{i + 1} = {format_number(e)}" for i, e in enumerate(scores))
     setup = Text(
         f"디코더의 한 시점에서 인코더 세 시점의 어텐션 점수가 {given}이고, 가중치는 그 "
-        "softmax다: α_i = exp(e_i) / Σ_j exp(e_j).",
+        "소프트맥스다: α_i = exp(e_i) / Σ_j exp(e_j).",
         f"At one decoder step the attention scores of the three encoder steps are {given}, and "
         "the weights are their softmax: α_i = exp(e_i) / Σ_j exp(e_j).",
     )
