@@ -55,7 +55,7 @@ class Generator:
 def instantiate(question: Question, rng: random.Random) -> Question:
     """A concrete question for a bank entry: fresh numbers for `generated`, else unchanged.
 
-    The bank entry keeps its identity (id, section, difficulty, summary, lab) so progress is
+    The bank entry keeps its identity (id, section, difficulty, summary, lab, enrichment) so progress is
     recorded against it; its explanation, a general note, follows the worked computation.
     """
     if question.type != "generated":
@@ -78,6 +78,7 @@ def instantiate(question: Question, rng: random.Random) -> Question:
         lab=question.lab,
         explanation=explanation,
         source=question.source,
+        enrichment=question.enrichment,
     )
 
 

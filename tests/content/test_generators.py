@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -358,6 +359,8 @@ def test_instantiate_keeps_the_bank_entry_identity() -> None:
     assert q.type == "numeric" and "nn." in q.text.en
     assert q.explanation.en.endswith("general note") and "×" in q.explanation.en
     assert instantiate(template, random.Random(7)) == q  # same seed, same numbers
+    assert not q.enrichment
+    assert instantiate(replace(template, enrichment=True), random.Random(7)).enrichment
     texts = {instantiate(template, random.Random(s)).text.en for s in range(20)}
     assert len(texts) > 10  # fresh numbers per attempt
     plain = Question(
