@@ -47,7 +47,17 @@ LECTURE_FILE = "lecture.toml"
 QUESTIONS_DIR = "questions"
 BLANK = "___"
 
-_COMMON_KEYS = {"id", "section", "type", "text", "explanation", "difficulty", "summary", "lab"}
+_COMMON_KEYS = {
+    "id",
+    "section",
+    "type",
+    "text",
+    "explanation",
+    "difficulty",
+    "summary",
+    "lab",
+    "enrichment",
+}
 _TYPE_KEYS: dict[str, set[str]] = {
     "single": {"options", "answer"},
     "multi": {"options", "answer"},
@@ -302,6 +312,9 @@ def _question(entry: dict[str, Any], qid: str, file: str) -> Question:
     if not 1 <= difficulty <= 3:
         raise _Invalid("difficulty", f"must be 1, 2 or 3, got {difficulty}")
     lab = entry.get("lab")
+    enrichment = entry.get("enrichment", False)
+    if not isinstance(enrichment, bool):
+        raise _Invalid("enrichment", f"must be true or false, got {_kind(enrichment)}")
     common: dict[str, Any] = {
         "id": qid,
         "section": _string(_require(entry, "section"), "section"),
@@ -312,6 +325,7 @@ def _question(entry: dict[str, Any], qid: str, file: str) -> Question:
         "summary": _strings(entry.get("summary", []), "summary"),
         "lab": None if lab is None else _string(lab, "lab"),
         "source": file,
+        "enrichment": enrichment,
     }
     return Question(**common, **_typed_fields(qtype, entry, text))
 
@@ -504,6 +518,7 @@ def _term(entry: dict[str, Any]) -> Term:
         en=_string(_require(entry, "en"), "en"),
         section=_string(_require(entry, "section"), "section"),
         definition=_text(_require(entry, "definition"), "definition"),
+        synonyms=_strings(entry.get("synonyms", []), "synonyms"),
     )
 
 

@@ -76,6 +76,9 @@ class Term:
     en: str
     section: str
     definition: Text
+    # other Korean words for the same concept; `dlearn content check` warns where a Korean
+    # text uses one, so a bank keeps to one vocabulary (the lecture's, where it has one)
+    synonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,9 @@ class Question:
     pairs: tuple[MatchPair, ...] = ()
     generator: str | None = None
     source: str = ""  # file it was loaded from, for error messages
+    # beyond the lecture (e.g. sqrt(d_k), PyTorch's parameter counts): shown as such, and left
+    # out of the mock exam unless the student asks for it
+    enrichment: bool = False
 
 
 @dataclass(frozen=True)

@@ -140,15 +140,21 @@ def _allocate(counts: dict[str, int], n: int, rng: random.Random) -> dict[str, i
     return alloc
 
 
-def draw_exam(lecture: Lecture, n: int, rng: random.Random) -> list[Question]:
+def draw_exam(
+    lecture: Lecture, n: int, rng: random.Random, *, include_enrichment: bool = False
+) -> list[Question]:
     """`n` distinct questions (fewer if the lecture has fewer), spread across sections in
     proportion to their question counts, each section at least once when n allows.
 
     Returned in lecture order, so the exam walks through the lecture like a paper exam.
-    Generated questions are included as they are; the UI instantiates them.
+    Generated questions are included as they are; the UI instantiates them. Enrichment
+    (material beyond the lecture) is left out unless `include_enrichment`.
     """
     order = _lecture_order(lecture)
-    unique = sorted({q.id: q for q in lecture.questions}.values(), key=lambda q: order[q.id])
+    unique = sorted(
+        {q.id: q for q in lecture.questions if include_enrichment or not q.enrichment}.values(),
+        key=lambda q: order[q.id],
+    )
     by_section: dict[str, list[Question]] = {}
     for q in unique:
         by_section.setdefault(q.section, []).append(q)

@@ -4,6 +4,10 @@ The loader already reports what makes a question unusable (bad TOML, missing fie
 answer outside the options, ...). This adds what a learner would trip over later: a question
 in a section that does not exist, a missing translation, a link to a lab that is not there,
 a single-choice question with three options. An instructor fixes a bank from this list alone.
+
+Besides problems it gives warnings, which do not fail a check: a question tagged with no
+summary point, and a Korean text that uses a glossary synonym instead of the glossary's term
+(one vocabulary across notes and questions).
 """
 
 from __future__ import annotations
@@ -22,9 +26,17 @@ from content.loader import (
     load_lecture,
     load_questions,
 )
-from content.model import Lecture, Problem, Question, Text
+from content.model import Lecture, Problem, Question, Term, Text
 
-__all__ = ["CheckResult", "check", "check_lecture", "check_path", "check_questions"]
+__all__ = [
+    "CheckResult",
+    "check",
+    "check_lecture",
+    "check_path",
+    "check_questions",
+    "lecture_warnings",
+    "question_warnings",
+]
 
 _SECTION_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -38,6 +50,7 @@ class CheckResult:
     lectures: list[Lecture] = field(default_factory=list)
     questions: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # advice: they do not fail a check
 
 
 def check_path(path: Path, known_labs: set[str] | None = None) -> list[Problem]:
@@ -78,6 +91,7 @@ def _check_file(path: Path, known_labs: set[str] | None) -> CheckResult:
             result.problems = [p for p in problems if p.file == str(path)]
             result.questions = len(lecture.questions)
             result.problems += check_questions(lecture.questions, lecture, known_labs)
+            result.warnings = question_warnings(lecture.questions, lecture)
             return result
     questions, result.problems = load_questions(path)
     questions, duplicates = drop_duplicates(questions)
@@ -94,6 +108,8 @@ def _add_lecture(
     result.questions += len(lecture.questions)
     result.problems += check_lecture(lecture, file, known_labs)
     result.problems += check_questions(lecture.questions, lecture, known_labs)
+    result.warnings += lecture_warnings(lecture, file)
+    result.warnings += question_warnings(lecture.questions, lecture)
 
 
 # -- lecture.toml -------------------------------------------------------------------------------
@@ -144,6 +160,13 @@ def check_lecture(lecture: Lecture, file: str, known_labs: set[str] | None = Non
             add(where, "give the term in both languages (ko and en)")
         if term.section not in section_ids:
             add(f"{where}.section", f"unknown section {term.section!r}")
+        for synonym in term.synonyms:
+            if not synonym.strip() or synonym in term.ko:
+                add(
+                    f"{where}.synonyms",
+                    f"synonym {synonym!r} is empty or part of the term {term.ko!r} itself; "
+                    "list only other words for the concept",
+                )
         _languages(out, file, None, f"{where}.definition", term.definition)
     return out
 
@@ -215,3 +238,114 @@ def _languages(out: list[Problem], file: str, qid: str | None, field_: str, text
     for lang, name in (("ko", "Korean"), ("en", "English")):
         if not getattr(text, lang).strip():
             out.append(Problem(file, f"missing {name} text", qid, f"{field_}.{lang}"))
+
+
+# -- warnings: one vocabulary, every question tagged -------------------------------------------
+
+_FENCED = re.compile(r"```.*?```", re.DOTALL)
+_INLINE = re.compile(r"`[^`\n]*`")
+_LATIN = re.compile(r"[A-Za-z0-9_]")
+
+
+def _synonym_pattern(synonym: str) -> re.Pattern[str]:
+    """A synonym as a pattern: Latin ends match whole words only, and an all-Latin synonym
+    written as a function call (`softmax(x)`, part of a formula) does not count."""
+    body = re.escape(synonym)
+    if _LATIN.fullmatch(synonym[0]):
+        body = r"(?<![A-Za-z0-9_])" + body
+    if _LATIN.fullmatch(synonym[-1]):
+        body += r"(?![A-Za-z0-9_])"
+    if synonym.isascii():
+        body += r"(?!\s*\()"
+    return re.compile(body, re.IGNORECASE)
+
+
+def _synonyms(glossary: Iterable[Term]) -> list[tuple[str, str, re.Pattern[str]]]:
+    """(synonym, preferred term, pattern), longest synonym first."""
+    found = [(s, t.ko, _synonym_pattern(s)) for t in glossary for s in t.synonyms if s.strip()]
+    return sorted(found, key=lambda f: -len(f[0]))
+
+
+def _vocabulary(
+    out: list[Problem],
+    synonyms: list[tuple[str, str, re.Pattern[str]]],
+    file: str,
+    qid: str | None,
+    field_: str,
+    korean: str,
+) -> None:
+    """One warning per synonym a Korean text uses (a longer synonym hides the shorter ones
+    inside it: "기울기 폭주" is one warning, not two)."""
+    if not synonyms or not korean:
+        return
+    plain = _INLINE.sub(" ", _FENCED.sub(" ", korean))
+    taken: list[tuple[int, int]] = []
+    counts: dict[tuple[str, str], int] = {}
+    for synonym, term, pattern in synonyms:
+        for m in pattern.finditer(plain):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            if plain[: m.start()].endswith(f"{term}(") and plain[m.end() : m.end() + 1] == ")":
+                continue  # the term glossed with its synonym: 소프트맥스(softmax)
+            taken.append((m.start(), m.end()))
+            counts[(synonym, term)] = counts.get((synonym, term), 0) + 1
+    for (synonym, term), n in counts.items():
+        times = f" ({n} times)" if n > 1 else ""
+        out.append(
+            Problem(
+                file,
+                f"uses {synonym!r}{times}, listed in the glossary as a synonym of {term!r}; "
+                f"write {term!r}",
+                qid,
+                field_,
+            )
+        )
+
+
+def question_warnings(questions: Iterable[Question], lecture: Lecture) -> list[Problem]:
+    """A question without a summary-point tag (when the lecture has summary points), and
+    glossary synonyms in its Korean text, options, items and pairs (not in cloze answers)."""
+    out: list[Problem] = []
+    synonyms = _synonyms(lecture.glossary)
+    for q in questions:
+        if lecture.summary_points and not q.summary:
+            near = [p.id for p in lecture.summary_points if q.section in p.sections]
+            points = near or [p.id for p in lecture.summary_points]
+            hint = f"section {q.section}'s: " if near else ""
+            out.append(
+                Problem(
+                    q.source,
+                    "no summary point: tag the point(s) this question covers, e.g. "
+                    f'summary = ["{points[0]}"] ({hint}{", ".join(points)})',
+                    q.id,
+                    "summary",
+                )
+            )
+        fields = [("text", q.text), ("explanation", q.explanation)]
+        fields += [(f"options[{i}]", t) for i, t in enumerate(q.options)]
+        fields += [(f"items[{i}]", t) for i, t in enumerate(q.items)]
+        for i, pair in enumerate(q.pairs):
+            fields += [(f"pairs[{i}].left", pair.left), (f"pairs[{i}].right", pair.right)]
+        for name, text in fields:
+            _vocabulary(out, synonyms, q.source, q.id, f"{name}.ko", text.ko)
+    return out
+
+
+def lecture_warnings(lecture: Lecture, file: str) -> list[Problem]:
+    """Glossary synonyms in lecture.toml's Korean: titles, notes, summary points, glossary."""
+    out: list[Problem] = []
+    synonyms = _synonyms(lecture.glossary)
+    fields: list[tuple[str, Text]] = [("title", lecture.title)]
+    fields += [(f"parts[{p.id}].title", p.title) for p in lecture.parts]
+    for s in lecture.sections:
+        fields += [(f"sections[{s.id}].title", s.title), (f"sections[{s.id}].notes", s.notes)]
+    fields += [(f"summary_points[{p.id}].text", p.text) for p in lecture.summary_points]
+    for name, text in fields:
+        _vocabulary(out, synonyms, file, None, f"{name}.ko", text.ko)
+    for term in lecture.glossary:
+        # an entry may name its own synonyms in its definition, not another entry's
+        others = [entry for entry in synonyms if entry[0] not in term.synonyms]
+        where = f"glossary[{term.en or term.ko}]"
+        _vocabulary(out, others, file, None, where, term.ko)
+        _vocabulary(out, others, file, None, f"{where}.definition.ko", term.definition.ko)
+    return out

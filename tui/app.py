@@ -111,6 +111,7 @@ class DlearnApp(App[None]):
         self.start = start
         self.exam_questions = exam_questions
         self.exam_minutes = exam_minutes
+        self.exam_enrichment = False  # `dlearn exam --enrichment`: set by create_app
         self.now = now
         self.rng = random.Random(seed)
         self.startup_error: str | None = None
@@ -329,13 +330,14 @@ def create_app(
     exam_minutes: int | None = None,
     now: Callable[[], datetime] = utc_now,
     seed: int | None = None,
+    exam_enrichment: bool = False,
 ) -> DlearnApp:
     """The app, for the `dlearn` command and for tests.
 
     `lang` None means the language saved from the last session, else the locale's. `now` and
     `seed` make a run repeatable: tests pass a fixed clock and seed.
     """
-    return DlearnApp(
+    app = DlearnApp(
         lang=lang,
         data_dir=data_dir,
         content_dir=content_dir,
@@ -345,3 +347,5 @@ def create_app(
         now=now,
         seed=seed,
     )
+    app.exam_enrichment = exam_enrichment  # the mock exam draws enrichment items only if asked
+    return app

@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     exam.add_argument(
         "--minutes", type=int, default=None, help="time limit (default: 1.5 minutes a question)"
     )
+    exam.add_argument(
+        "--enrichment",
+        action="store_true",
+        help="also draw enrichment questions (material beyond the lecture, left out by default)",
+    )
     sub.add_parser("notes", help="open the app on the lecture notes")
     sub.add_parser("progress", help="open the app on the progress screen")
     content = sub.add_parser("content", help="work with question banks")
@@ -99,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         start=args.command or "home",
         exam_questions=getattr(args, "questions", 25),
         exam_minutes=getattr(args, "minutes", None),
+        exam_enrichment=getattr(args, "enrichment", False),
     )
     app.run()
     return int(app.return_code or 0)

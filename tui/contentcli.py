@@ -2,7 +2,9 @@
 
 Headless and light (no textual, no rich, no torch) so an instructor can run it in CI on a
 question bank. Lines read `file [question-id] field: message`, files relative to the current
-folder when they are under it, so an editor can jump to them.
+folder when they are under it, so an editor can jump to them. Warnings (a question without a
+summary point, a Korean text using a glossary synonym) follow as `... field: warning: message`
+and do not change the exit status.
 """
 
 from __future__ import annotations
@@ -28,14 +30,14 @@ def _known_labs() -> set[str] | None:
     return set(lab_ids())
 
 
-def _shown(problem: Problem) -> str:
+def _shown(problem: Problem, prefix: str = "") -> str:
     """The problem's line, its file relative to the current folder when it lies under it."""
     path = Path(problem.file)
     try:
         file = str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:  # outside the current folder: the path as the loader saw it
         file = problem.file
-    return str(Problem(file, problem.message, problem.question, problem.field))
+    return str(Problem(file, prefix + problem.message, problem.question, problem.field))
 
 
 def run_check(path: Path | None, lang: str) -> int:
@@ -70,14 +72,19 @@ def run_check(path: Path | None, lang: str) -> int:
     result = check(target, _known_labs())
     for problem in result.problems:
         print(_shown(problem))
+    for warning in result.warnings:
+        print(_shown(warning, "warning: " if not ko else "경고: "))
     n_lec, n_q, n_p = len(result.lectures), result.questions, len(result.problems)
+    n_w = len(result.warnings)
     if ko:
         verdict = "문제 없음" if not n_p else f"문제 {n_p}개"
-        print(f"강의 {n_lec}개, 문항 {n_q}개 검사: {verdict}")
+        warned = f", 경고 {n_w}개" if n_w else ""
+        print(f"강의 {n_lec}개, 문항 {n_q}개 검사: {verdict}{warned}")
     else:
+        warned = f", {n_w} {_plural(n_w, 'warning')}" if n_w else ""
         print(
             f"{n_lec} {_plural(n_lec, 'lecture')}, {n_q} {_plural(n_q, 'question')}, "
-            f"{n_p} {_plural(n_p, 'problem')}"
+            f"{n_p} {_plural(n_p, 'problem')}{warned}"
         )
     return EXIT_PROBLEMS if n_p else EXIT_OK
 

@@ -397,6 +397,10 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+# issue 14 (content): the glossary's synonyms on the Notes screen
+STRINGS["glossary_synonyms"] = ("같은 뜻으로 쓰이는 말", "also written in Korean as")
+
+
 def tr(key: str, lang: str, **values: object) -> str:
     """The interface string `key` in `lang` ("ko" or "en"), with `values` filled in.
 

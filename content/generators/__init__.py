@@ -18,7 +18,7 @@ from typing import Any
 
 from content.generators.attention import attention_softmax
 from content.generators.common import format_number
-from content.generators.recurrent import lstm_vs_gru, rnn_params, rnn_step
+from content.generators.recurrent import gru_params, lstm_vs_gru, rnn_params, rnn_step
 from content.generators.residual import (
     conv1x1_shape,
     residual_output,
@@ -55,7 +55,7 @@ class Generator:
 def instantiate(question: Question, rng: random.Random) -> Question:
     """A concrete question for a bank entry: fresh numbers for `generated`, else unchanged.
 
-    The bank entry keeps its identity (id, section, difficulty, summary, lab) so progress is
+    The bank entry keeps its identity (id, section, difficulty, summary, lab, enrichment) so progress is
     recorded against it; its explanation, a general note, follows the worked computation.
     """
     if question.type != "generated":
@@ -78,6 +78,7 @@ def instantiate(question: Question, rng: random.Random) -> Question:
         lab=question.lab,
         explanation=explanation,
         source=question.source,
+        enrichment=question.enrichment,
     )
 
 
@@ -97,28 +98,35 @@ GENERATORS: dict[str, Generator] = {
         ),
         Generator(
             "rnn_params",
-            Text("RNN·LSTM·GRU 층의 파라미터 수", "Parameters of an RNN, LSTM or GRU layer"),
+            Text("RNN·LSTM·GRU 층의 매개변수 수", "Parameters of an RNN, LSTM or GRU layer"),
             "lstm",
             ("sp5",),
             rnn_params,
         ),
         Generator(
+            "gru_params",
+            Text("GRU 층의 매개변수 수", "Parameters of a GRU layer"),
+            "gru",
+            ("sp5",),
+            gru_params,
+        ),
+        Generator(
             "lstm_vs_gru",
-            Text("LSTM과 GRU의 파라미터 차이", "LSTM vs GRU parameter count"),
+            Text("LSTM과 GRU의 매개변수 차이", "LSTM vs GRU parameter count"),
             "gru",
             ("sp5",),
             lstm_vs_gru,
         ),
         Generator(
             "conv1x1_shape",
-            Text("1×1 합성곱의 출력 모양과 파라미터", "Shape and parameters of a 1×1 convolution"),
+            Text("1×1 합성곱의 출력 모양과 매개변수", "Shape and parameters of a 1×1 convolution"),
             "residual-block",
             ("sp2",),
             conv1x1_shape,
         ),
         Generator(
             "residual_projection",
-            Text("잔차 블록의 지름길 맞추기", "Matching a residual block's shortcut"),
+            Text("잔차 블록의 스킵 연결 맞추기", "Matching a residual block's shortcut"),
             "residual-block",
             ("sp2",),
             residual_projection,
@@ -139,7 +147,7 @@ GENERATORS: dict[str, Generator] = {
         ),
         Generator(
             "resnet_error_diff",
-            Text("ResNet 오류율 표 읽기", "Reading the ResNet error table"),
+            Text("ResNet 오차 표 읽기", "Reading the ResNet error table"),
             "resnet-results",
             ("sp3",),
             resnet_error_diff,

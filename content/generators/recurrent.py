@@ -90,19 +90,19 @@ def _layer(cell: str, i: int, h: int) -> str:
 
 
 _PYTORCH_WAY = Text(
-    "PyTorch처럼 입력 가중치 W_ih, 순환 가중치 W_hh, 두 편향 벡터 b_ih와 b_hh를 모두 센다.",
+    "PyTorch처럼 입력 가중치 W_ih, 순환 가중치 W_hh, 두 바이어스 벡터 b_ih와 b_hh를 모두 센다.",
     "Count the input weights W_ih, the recurrent weights W_hh and both bias vectors b_ih "
     "and b_hh, as PyTorch does.",
 )
 
 
-def rnn_params(rng: random.Random) -> dict[str, Any]:
-    cell = rng.choice(tuple(GATE_BLOCKS))
+def rnn_params(rng: random.Random, cells: tuple[str, ...] = tuple(GATE_BLOCKS)) -> dict[str, Any]:
+    cell = rng.choice(cells)
     i, h = rng.choice(_SIZES_IN), rng.choice(_SIZES_HIDDEN)
     blocks = GATE_BLOCKS[cell]
     count = recurrent_params(cell, i, h)
     text = Text(
-        f"PyTorch의 {_layer(cell, i, h)} 한 층의 학습 파라미터는 모두 몇 개인가? {_PYTORCH_WAY.ko}",
+        f"PyTorch의 {_layer(cell, i, h)} 한 층의 학습 매개변수는 모두 몇 개인가? {_PYTORCH_WAY.ko}",
         f"How many trainable parameters does one layer of PyTorch's {_layer(cell, i, h)} "
         f"have? {_PYTORCH_WAY.en}",
     )
@@ -112,18 +112,23 @@ def rnn_params(rng: random.Random) -> dict[str, Any]:
     )
     why = _BLOCKS_WHY[cell]
     explanation = Text(
-        f"{why.ko}. 블록마다 입력 가중치 h×i, 순환 가중치 h×h, 편향 2개(h씩)가 있다.\n{work}",
+        f"{why.ko}. 블록마다 입력 가중치 h×i, 순환 가중치 h×h, 바이어스 2개(h씩)가 있다.\n{work}",
         f"{why.en}. Each block has input weights h×i, recurrent weights h×h and two biases "
         f"of h each.\n{work}",
     )
     return numeric(text, explanation, float(count), 0.0)
 
 
+def gru_params(rng: random.Random) -> dict[str, Any]:
+    """`rnn_params` for a GRU layer only, so a GRU note fits every instance."""
+    return rnn_params(rng, ("GRU",))
+
+
 def lstm_vs_gru(rng: random.Random) -> dict[str, Any]:
     i, h = rng.choice(_SIZES_IN), rng.choice(_SIZES_HIDDEN)
     lstm, gru = recurrent_params("LSTM", i, h), recurrent_params("GRU", i, h)
     text = Text(
-        f"{_layer('LSTM', i, h)} 한 층은 {_layer('GRU', i, h)} 한 층보다 학습 파라미터가 몇 개 "
+        f"{_layer('LSTM', i, h)} 한 층은 {_layer('GRU', i, h)} 한 층보다 학습 매개변수가 몇 개 "
         f"더 많은가? {_PYTORCH_WAY.ko}",
         f"How many more trainable parameters does one layer of {_layer('LSTM', i, h)} have "
         f"than one layer of {_layer('GRU', i, h)}? {_PYTORCH_WAY.en}",
@@ -131,9 +136,12 @@ def lstm_vs_gru(rng: random.Random) -> dict[str, Any]:
     block = h * i + h * h + 2 * h
     work = f"LSTM 4 × {block} = {lstm}, GRU 3 × {block} = {gru}, {lstm} − {gru} = {lstm - gru}"
     explanation = Text(
-        "GRU는 LSTM의 망각·입력 게이트를 하나의 게이트 제어기로 합치고 출력 게이트가 없어 "
-        f"블록이 4개에서 3개로 준다. 차이는 블록 하나(h·i + h·h + 2h)다.\n{work}",
-        "A GRU merges the LSTM's forget and input gates into one controller and has no output "
-        f"gate: 3 blocks instead of 4, so the difference is one block (h·i + h·h + 2h).\n{work}",
+        "LSTM의 블록은 입력·망각·출력 게이트와 후보 셀 상태, 4개다. GRU는 망각·입력 게이트를 "
+        "업데이트 게이트 하나로 합치고 출력 게이트를 없애는 대신 리셋 게이트를 두어, 업데이트·리셋 "
+        f"게이트와 후보 상태, 3개 블록이 된다. 차이는 블록 하나(h·i + h·h + 2h)다.\n{work}",
+        "An LSTM has 4 blocks: the input, forget and output gates and the candidate cell state. "
+        "A GRU merges the forget and input gates into one update gate and drops the output gate, "
+        "but adds a reset gate: 3 blocks, the update and reset gates and the candidate state. "
+        f"The difference is one block (h·i + h·h + 2h).\n{work}",
     )
     return numeric(text, explanation, float(lstm - gru), 0.0)

@@ -44,8 +44,8 @@ def conv1x1_shape(rng: random.Random) -> dict[str, Any]:
         bias = rng.random() < 0.5
         count = c_in * c_out + (c_out if bias else 0)
         text = Text(
-            f"{setup.ko} 이 합성곱의 학습 파라미터 수는? "
-            + ("필터마다 편향이 하나 있다." if bias else "편향은 없다(bias=False)."),
+            f"{setup.ko} 이 합성곱의 학습 매개변수 수는? "
+            + ("필터마다 바이어스가 하나 있다." if bias else "바이어스는 없다(bias=False)."),
             f"{setup.en} How many trainable parameters does this convolution have? "
             + ("Each filter has one bias." if bias else "It has no bias (bias=False)."),
         )
@@ -86,7 +86,7 @@ _SHORTCUTS = (
     Text("1×1 합성곱, 필터 {c}개, stride 1", "1×1 convolution, {c} filters, stride 1"),
     Text("1×1 합성곱, 필터 {c}개, stride 2", "1×1 convolution, {c} filters, stride 2"),
     Text(
-        "어떤 지름길로도 맞출 수 없다: F(x)와 x는 더할 수 없다",
+        "어떤 스킵 연결로도 맞출 수 없다: F(x)와 x는 더할 수 없다",
         "no shortcut can fix it: F(x) and x cannot be added",
     ),
 )
@@ -94,7 +94,8 @@ _SHORTCUTS = (
 
 def residual_projection(rng: random.Random) -> dict[str, Any]:
     c_in = rng.choice(_CHANNELS)
-    c_out = c_in if rng.random() < 0.5 else rng.choice([c for c in _CHANNELS if c != c_in])
+    # ResNet keeps or widens the channels from block to block, never narrows them
+    c_out = c_in if rng.random() < 0.5 else rng.choice([c for c in (*_CHANNELS, 512) if c > c_in])
     stride = rng.choice((1, 2))
     side = rng.choice((8, 14, 16, 28, 32, 56))
     out = conv_out(side, 3, stride, 1)
@@ -117,7 +118,7 @@ def residual_projection(rng: random.Random) -> dict[str, Any]:
         )
     else:
         verdict = Text(
-            f"모양이 다르므로 지름길에 1×1 합성곱(필터 {c_out}개, stride {stride})을 두어 "
+            f"모양이 다르므로 스킵 연결에 1×1 합성곱(필터 {c_out}개, stride {stride})을 두어 "
             f"x의 모양을 {c_out} × {out} × {out}에 맞춘다(projection shortcut).",
             f"The shapes differ, so the shortcut is a 1×1 convolution with {c_out} filters and "
             f"stride {stride} that maps x to {c_out} × {out} × {out} (a projection shortcut).",
@@ -125,8 +126,8 @@ def residual_projection(rng: random.Random) -> dict[str, Any]:
     if rng.random() < 0.5:
         count = 0 if identity else c_in * c_out
         text = Text(
-            f"{setup.ko} F(x) + x를 더하려면 지름길에 가중치가 몇 개 필요한가? 모양이 다를 "
-            "때만 편향 없는 1×1 합성곱을 쓰고, 항등 연결로 충분하면 0이라 답하라.",
+            f"{setup.ko} F(x) + x를 더하려면 스킵 연결에 가중치가 몇 개 필요한가? 모양이 다를 "
+            "때만 바이어스 없는 1×1 합성곱을 쓰고, 항등 연결로 충분하면 0이라 답하라.",
             f"{setup.en} How many weights does the shortcut need so that F(x) + x can be "
             "added? Use a 1×1 convolution without bias only if the shapes differ; answer 0 if "
             "the identity shortcut works.",
@@ -138,7 +139,7 @@ def residual_projection(rng: random.Random) -> dict[str, Any]:
         )
         return numeric(text, explanation, float(count), 0.0)
     text = Text(
-        f"{setup.ko} F(x) + x를 더하려면 지름길은 무엇이어야 하는가?",
+        f"{setup.ko} F(x) + x를 더하려면 스킵 연결은 무엇이어야 하는가?",
         f"{setup.en} What must the shortcut be so that F(x) + x can be added?",
     )
     options = [Text(o.ko.format(c=c_out), o.en.format(c=c_out)) for o in _SHORTCUTS]
@@ -190,7 +191,7 @@ def residual_output(rng: random.Random) -> dict[str, Any]:
     if relu:
         work += f", ReLU({format_number(s, 1)}) = {format_number(y_k, 1)}"
     explanation = Text(
-        f"지름길이 입력 x를 층의 출력 F(x)에 성분별로 더한다.\n{work}",
+        f"스킵 연결이 입력 x를 층의 출력 F(x)에 성분별로 더한다.\n{work}",
         f"The skip connection adds the input x to the layers' output F(x), component by "
         f"component.\n{work}",
     )
@@ -208,48 +209,96 @@ RESNET_TABLE: tuple[tuple[str, float], ...] = (
 )
 
 
-def resnet_error_diff(rng: random.Random) -> dict[str, Any]:
-    i, j = sorted(rng.sample(range(len(RESNET_TABLE)), 2))
-    (a, err_a), (b, err_b) = RESNET_TABLE[i], RESNET_TABLE[j]
-    change = round(err_b - err_a, 2)
-    plain = a.startswith("plain") or b.startswith("plain")
-    note = Text(
-        " (plain = 잔차 연결이 없는 망)" if plain else "",
-        " (plain = no skip connections)" if plain else "",
-    )
-    text = Text(
-        f"강의의 ImageNet top-1 오류율 표에서 {a}: {format_number(err_a, 2)}%, {b}: "
-        f"{format_number(err_b, 2)}%이다{note.ko}. {a}에서 {b}까지 오류율의 변화"
-        f"({b} − {a})를 %p 단위로, 소수 둘째 자리까지 답하라 (줄면 음수).",
-        f"In the lecture's ImageNet top-1 error table, {a} has {format_number(err_a, 2)}% and "
-        f"{b} has {format_number(err_b, 2)}%{note.en}. How much does the error change from "
-        f"{a} to {b}? Give {b} − {a} in percentage points to 2 decimals (negative if it falls).",
-    )
-    work = f"{format_number(err_b, 2)} − {format_number(err_a, 2)} = {format_number(change, 2)}"
+def _depth(label: str) -> int:
+    return int(label.split("-")[1])
+
+
+def _error_lesson(a: str, b: str) -> Text:
+    """What comparing table entries a and b shows, true for this pair (never says the skip
+    connections alone help at 18 layers, nor calls ResNet-18 the deep one)."""
     plain_a, plain_b = a.startswith("plain"), b.startswith("plain")
     if plain_a and plain_b:
-        lesson = Text(
-            "일반 망은 깊어질수록 오히려 오류가 늘었다: 과적합이 아니라 학습이 어려워진 것이다.",
-            "The deeper plain net is worse: not overfitting, but harder to train.",
+        return Text(
+            "일반 망은 18층에서 34층으로 깊어지자 오히려 오차가 늘었다(성능 저하): 과적합이 아니라 "
+            "최적화가 어려워진 것이다.",
+            "The plain net got worse going from 18 to 34 layers (degradation): not overfitting, "
+            "but harder optimisation.",
         )
-    elif plain_a and a.split("-")[1] == b.split("-")[1]:
-        lesson = Text(
-            "깊이가 같아도 잔차 연결만으로 오류가 줄었다.",
-            "At the same depth, the skip connections alone lower the error.",
+    if not plain_a and not plain_b:
+        return Text(
+            "ResNet은 깊어질수록 오차가 계속 줄었다.",
+            "ResNet's error keeps falling as it gets deeper.",
         )
-    elif not plain_a:
-        lesson = Text(
-            "ResNet은 깊어질수록 오류가 계속 줄었다.",
-            "ResNets keep improving as they get deeper.",
+    plain, resnet = (a, b) if plain_a else (b, a)
+    dp, dr = _depth(plain), _depth(resnet)
+    if dp == dr == 18:
+        return Text(
+            "18층에서는 두 망의 오차가 거의 같다(0.06%p): 얕을 때는 일반 망도 최적화가 잘 되고, "
+            "스킵 연결의 이점은 망이 깊어질 때 드러난다.",
+            "At 18 layers the two are almost equal (0.06 points): a shallow plain net still "
+            "optimises well, and the skip connections pay off as the network gets deeper.",
         )
+    if dp == dr:
+        return Text(
+            "같은 34층에서 스킵 연결이 있는 ResNet이 일반 망보다 3.51%p 낮다: 층 구성은 같고 "
+            "스킵 연결만 다르다.",
+            "At the same 34 layers ResNet is 3.51 points lower than the plain net: the layers are "
+            "the same, only the skip connections differ.",
+        )
+    if dr < dp:
+        return Text(
+            f"층이 더 적은 {resnet}도 {plain}보다 오차가 낮다: 일반 망은 34층에서 성능 저하를 "
+            "겪어 18층 망들보다도 나빠졌다.",
+            f"Even {resnet}, with fewer layers, beats {plain}: at 34 layers the plain net had "
+            "degraded below the 18-layer nets.",
+        )
+    return Text(
+        f"더 깊은 {resnet}의 오차가 {plain}보다 낮다: 잔차 블록을 쌓은 망은 깊게 만들어도 "
+        "최적화가 잘 된다.",
+        f"The deeper {resnet} beats {plain}: a stack of residual blocks optimises well even "
+        "when it is deep.",
+    )
+
+
+def resnet_error_diff(rng: random.Random) -> dict[str, Any]:
+    """The change between two entries of the lecture's table, in either direction, asked as a
+    change (b − a, signed) or as a gap (how much lower the better one is): 60 distinct items."""
+    i, j = rng.sample(range(len(RESNET_TABLE)), 2)
+    (a, err_a), (b, err_b) = RESNET_TABLE[i], RESNET_TABLE[j]
+    plain = a.startswith("plain") or b.startswith("plain")
+    note = Text(
+        " (일반 망 = 스킵 연결이 없는 망)" if plain else "",
+        " (plain = no skip connections)" if plain else "",
+    )
+    table = Text(
+        f"강의의 ImageNet top-1 오차 표에서 {a}: {format_number(err_a, 2)}%, {b}: "
+        f"{format_number(err_b, 2)}%이다{note.ko}.",
+        f"In the lecture's ImageNet top-1 error table, {a} has {format_number(err_a, 2)}% and "
+        f"{b} has {format_number(err_b, 2)}%{note.en}.",
+    )
+    if rng.random() < 0.5:
+        answer = round(err_b - err_a, 2)
+        text = Text(
+            f"{table.ko} {a}에서 {b}까지 오차의 변화({b} − {a})를 %p 단위로, 소수 둘째 "
+            "자리까지 답하라 (줄면 음수).",
+            f"{table.en} How much does the error change from {a} to {b}? Give {b} − {a} in "
+            "percentage points to 2 decimals (negative if it falls).",
+        )
+        work = f"{format_number(err_b, 2)} − {format_number(err_a, 2)} = {format_number(answer, 2)}"
     else:
-        lesson = Text(
-            "잔차 블록을 쌓은 망은 깊게 해도 잘 최적화된다.",
-            "Stacked residual blocks optimise well even when the net is deep.",
+        e_lo, e_hi = sorted((err_a, err_b))
+        answer = round(e_hi - e_lo, 2)
+        text = Text(
+            f"{table.ko} 두 모델 가운데 오차가 낮은 쪽은 높은 쪽보다 몇 %p 낮은가? 소수 둘째 "
+            "자리까지 답하라.",
+            f"{table.en} By how many percentage points is the lower of the two errors below the "
+            "higher one? Answer to 2 decimals.",
         )
+        work = f"{format_number(e_hi, 2)} − {format_number(e_lo, 2)} = {format_number(answer, 2)}"
+    lesson = _error_lesson(a, b)
     return numeric(
         text,
         Text(f"{work}. {lesson.ko}", f"{work}. {lesson.en}"),
-        change,
+        answer,
         0.005,
     )

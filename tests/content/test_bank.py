@@ -83,3 +83,72 @@ def test_generated_entries_instantiate_and_grade(lecture: Lecture) -> None:
             assert q.type in ("numeric", "single")
             right = q.answer if q.type == "single" else f"{q.answer:.6f}"
             assert grade(q, right).correct
+
+
+# The bank's one vocabulary: the term chosen for each concept, and words it replaced.
+TERMS = {
+    "경사": "기울기",
+    "경사 폭발": "폭주",
+    "시간 역전파(BPTT)": "시간을 통한 역전파",
+    "매개변수": "파라미터",
+    "바이어스": "편향",
+    "top-1 오차": "오류율",
+    "스킵 연결": "지름길",
+    "일반 망": "평범한 네트워크",
+    "소프트맥스": "softmax",
+    "후보 상태": "n_t",
+}
+
+
+def test_the_glossary_names_one_term_per_concept(lecture: Lecture) -> None:
+    synonyms = {t.ko: t.synonyms for t in lecture.glossary}
+    assert {ko: syn for ko, syn in TERMS.items() if syn not in synonyms.get(ko, ())} == {}
+
+
+def test_generated_korean_uses_the_glossary_terms(lecture: Lecture) -> None:
+    """Generated questions are not in the bank's files, so check their instances here."""
+    from content.validate import question_warnings
+
+    for template in (q for q in lecture.questions if q.type == "generated"):
+        made = [instantiate(template, random.Random(seed)) for seed in range(60)]
+        warnings = [str(w) for w in question_warnings(made, lecture)]
+        assert warnings == [], warnings[:3]
+
+
+def test_explanations_never_point_at_an_option_by_position(lecture: Lecture) -> None:
+    """Options are shown in a shuffled order, so 'the first option' would point at the wrong one."""
+    words = ("첫 번째 보기", "두 번째 보기", "세 번째 보기", "first option", "second option")
+    bad = [
+        q.id
+        for q in lecture.questions
+        if q.options and any(w in q.explanation.ko + q.explanation.en for w in words)
+    ]
+    assert bad == []
+
+
+def test_negative_stem_items_cover_every_part(lecture: Lecture) -> None:
+    part_of = {s.id: s.part for s in lecture.sections}
+    negative = [q for q in lecture.questions if "옳지 않은" in q.text.ko and "NOT" in q.text.en]
+    assert len(negative) >= 15
+    per_part = Counter(part_of[q.section] for q in negative)
+    assert {p.id: per_part[p.id] for p in lecture.parts if per_part[p.id] < 5} == {}
+
+
+def test_multi_select_items_vary_in_how_many_are_right(lecture: Lecture) -> None:
+    counts = Counter(len(q.answer) for q in lecture.questions if isinstance(q.answer, tuple))
+    assert len(counts) >= 4 and max(counts.values()) < sum(counts.values()) * 0.7
+
+
+def test_enrichment_items_are_marked(lecture: Lecture) -> None:
+    enrichment = {q.id for q in lecture.questions if q.enrichment}
+    # sqrt(d_k), BERT-base sizes, PyTorch parameter counts, gradient clipping, Luong vs Bahdanau
+    assert {
+        "att-029",
+        "att-030",
+        "rnn-014",
+        "rnn-034",
+        "rnn-043",
+        "rnn-021",
+        "att-018",
+    } <= enrichment
+    assert len(enrichment) < len(lecture.questions) // 5

@@ -47,7 +47,8 @@ section = "residual-block"
 definition = { ko = "F(x) + x를 내는 블록", en = "a block that outputs F(x) + x" }
 """
 
-# One valid question of every type; validate.py finds nothing wrong with them.
+# One valid question of every type, each tagged with a summary point; validate.py finds nothing
+# wrong with them and warns about nothing.
 GOOD_QUESTIONS = """
 [[questions]]
 id = "q-single"
@@ -64,6 +65,7 @@ explanation = { ko = "지름길이 x를 더한다.", en = "The skip adds x." }
 id = "q-multi"
 section = "residual-block"
 type = "multi"
+summary = ["sp2"]
 difficulty = 3
 text = { ko = "맞는 것은?", en = "Which are true?" }
 options = [ { ko = "가", en = "a" }, { ko = "나", en = "b" }, { ko = "다", en = "c" },
@@ -75,6 +77,7 @@ explanation = { ko = "가, 라", en = "a, d" }
 id = "q-ox"
 section = "residual-block"
 type = "ox"
+summary = ["sp2"]
 difficulty = 1
 text = { ko = "x를 더한다.", en = "x is added." }
 answer = true
@@ -84,6 +87,7 @@ explanation = { ko = "맞다.", en = "True." }
 id = "q-cloze"
 section = "residual-block"
 type = "cloze"
+summary = ["sp2"]
 text = { ko = "ResNet은 ___ 블록을 쌓는다.", en = "ResNet stacks ___ blocks." }
 blanks = [ ["잔차", "residual"] ]
 explanation = { ko = "잔차 블록", en = "residual blocks" }
@@ -92,6 +96,7 @@ explanation = { ko = "잔차 블록", en = "residual blocks" }
 id = "q-numeric"
 section = "residual-block"
 type = "numeric"
+summary = ["sp2"]
 text = { ko = "ResNet-34의 오류율은?", en = "ResNet-34's error?" }
 answer = 25.03
 tolerance = 0.01
@@ -102,6 +107,7 @@ explanation = { ko = "25.03%", en = "25.03%" }
 id = "q-order"
 section = "attention"
 type = "order"
+summary = ["sp2"]
 text = { ko = "순서대로", en = "In order" }
 items = [ { ko = "하나", en = "one" }, { ko = "둘", en = "two" }, { ko = "셋", en = "three" } ]
 explanation = { ko = "순서", en = "order" }
@@ -110,6 +116,7 @@ explanation = { ko = "순서", en = "order" }
 id = "q-match"
 section = "attention"
 type = "match"
+summary = ["sp2"]
 lab = "features"
 text = { ko = "짝짓기", en = "Match" }
 pairs = [
@@ -123,6 +130,7 @@ explanation = { ko = "블록 수", en = "block counts" }
 id = "q-gen"
 section = "attention"
 type = "generated"
+summary = ["sp2"]
 generator = "attention_softmax"
 text = { ko = "어텐션 계산", en = "Attention by hand" }
 explanation = { ko = "가중 평균", en = "weighted average" }
@@ -369,3 +377,23 @@ def test_content_imports_no_heavy_or_ui_modules() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_enrichment_and_glossary_synonyms_load(tmp_path: Path) -> None:
+    body = GOOD_QUESTIONS.replace('id = "q-ox"\n', 'id = "q-ox"\nenrichment = true\n', 1)
+    lecture = LECTURE_TOML + 'synonyms = ["잔여 블록"]\n'
+    folder = write_lecture(tmp_path, {"a.toml": body}, lecture=lecture)
+    course = load_course(folder)
+    assert course.problems == []
+    (lecture_,) = course.lectures
+    assert lecture_.glossary[0].synonyms == ("잔여 블록",)
+    flagged = {q.id: q.enrichment for q in lecture_.questions}
+    assert flagged["q-ox"] is True and flagged["q-single"] is False
+
+
+def test_enrichment_must_be_a_boolean(tmp_path: Path) -> None:
+    body = GOOD_QUESTIONS.replace('id = "q-ox"\n', 'id = "q-ox"\nenrichment = "yes"\n', 1)
+    course = load_course(write_lecture(tmp_path, {"a.toml": body}))
+    problem = only(course.problems)
+    assert (problem.question, problem.field) == ("q-ox", "enrichment")
+    assert "true or false" in problem.message

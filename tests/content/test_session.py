@@ -217,3 +217,18 @@ def test_mastery_right_after_a_miss_is_below_mastery_after_a_right_answer() -> N
 def test_mastery_of_a_section_without_questions_is_zero() -> None:
     lecture = make_lecture({"s0": 2, "s1": 0})
     assert section_mastery(lecture, {}, T0, SCHEDULER)["s1"] == 0.0
+
+
+def test_draw_exam_leaves_enrichment_out_unless_asked() -> None:
+    from dataclasses import replace
+
+    extra = {"s0-0", "s1-1", "s2-2"}
+    lecture = replace(
+        LECTURE,
+        questions=tuple(replace(q, enrichment=q.id in extra) for q in LECTURE.questions),
+    )
+    for seed in range(20):
+        drawn = ids(draw_exam(lecture, 100, random.Random(seed)))
+        assert len(drawn) == 6 and not extra & set(drawn)
+    everything = ids(draw_exam(lecture, 100, random.Random(0), include_enrichment=True))
+    assert len(everything) == 9 and extra <= set(everything)

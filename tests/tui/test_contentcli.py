@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.content.test_loader import GOOD_QUESTIONS, write_lecture
+from tests.content.test_loader import GOOD_QUESTIONS, LECTURE_TOML, write_lecture
 from tui import cli
 from tui.contentcli import run_check
 
@@ -70,3 +70,49 @@ def test_through_the_dlearn_command(tmp_path: Path, capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "[q-single] summary: unknown summary point 'sp9'" in out
     assert cli.main(["--lang", "en", "content", "check", str(tmp_path / "missing")]) == 2
+
+
+def test_warnings_are_listed_and_do_not_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = GOOD_QUESTIONS.replace('type = "ox"\nsummary = ["sp2"]\n', 'type = "ox"\n', 1)
+    lecture = LECTURE_TOML + 'synonyms = ["잔여 블록"]\n'
+    body = body.replace("지름길이 x를 더한다.", "잔여 블록이 x를 더한다.")
+    write_lecture(tmp_path / "course", {"bank.toml": body}, lecture=lecture)
+    monkeypatch.chdir(tmp_path)
+    assert run_check(Path("course"), "en") == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    file = str(Path("course") / "demo" / "questions" / "bank.toml")
+    assert lines[0].startswith(f"{file} [q-single] explanation.ko: warning: uses '잔여 블록'")
+    assert lines[1].startswith(f"{file} [q-ox] summary: warning: no summary point")
+    assert lines[2] == "1 lecture, 8 questions, 0 problems, 2 warnings"
+    assert run_check(Path("course"), "ko") == 0
+    assert capsys.readouterr().out.strip().endswith("문제 없음, 경고 2개")
+
+
+def test_bundled_course_has_no_warnings() -> None:
+    from content.loader import BUNDLED
+    from content.validate import check
+
+    result = check(BUNDLED)
+    assert [str(w) for w in result.warnings] == []
+
+
+def test_exam_enrichment_flag_reaches_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+
+    class Stub:
+        return_code = 0
+
+        def run(self) -> None:
+            pass
+
+    def fake_create_app(**kwargs: object) -> Stub:
+        seen.update(kwargs)
+        return Stub()
+
+    monkeypatch.setattr("tui.app.create_app", fake_create_app)
+    assert cli.main(["exam", "--enrichment"]) == 0
+    assert seen["exam_enrichment"] is True
+    assert cli.main(["exam"]) == 0
+    assert seen["exam_enrichment"] is False

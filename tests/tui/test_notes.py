@@ -65,3 +65,14 @@ async def test_tab_moves_to_the_text_and_t_hides_the_contents(make_app: AppFacto
         await pilot.pause()
         assert not notes(app).query_one("#toc").display
         assert notes(app).query_one("#note", Markdown).source.startswith("# The residual block")
+
+
+def test_the_glossary_shows_each_terms_synonyms() -> None:
+    from content.loader import load_course
+    from tui.screens.notes import page_markdown
+
+    lecture = load_course().lectures[0]
+    ko = page_markdown(lecture, ("glossary", ""), "ko")
+    assert "**경사** ↔ **gradient**" in ko and "(같은 뜻으로 쓰이는 말: 기울기)" in ko
+    en = page_markdown(lecture, ("glossary", ""), "en")
+    assert "*(also written in Korean as: 지름길)*" in en

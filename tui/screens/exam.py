@@ -77,7 +77,7 @@ class ExamScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         app = self.app
-        drawn = draw_exam(app.course, self.n, app.rng)
+        drawn = draw_exam(app.course, self.n, app.rng, include_enrichment=app.exam_enrichment)
         self.questions = [instantiate(q, app.rng) for q in drawn]
         self.time_limit_s = (
             self.minutes * 60 if self.minutes else SECONDS_PER_QUESTION * len(self.questions)

@@ -56,7 +56,10 @@ def page_markdown(lecture: Lecture, page: Page, lang: str) -> str:
         out = [f"# {tr('glossary', lang)}", ""]
         for term in lecture.glossary:
             first, second = (term.ko, term.en) if lang == "ko" else (term.en, term.ko)
-            out.append(f"- **{first}** ↔ **{second}**: {term.definition.get(lang)}")
+            line = f"- **{first}** ↔ **{second}**: {term.definition.get(lang)}"
+            if term.synonyms:  # the bank writes the term; these are the words it replaced
+                line += f" *({tr('glossary_synonyms', lang)}: {', '.join(term.synonyms)})*"
+            out.append(line)
         return "\n".join(out)
     out = [f"# {tr('summary', lang)}", ""]
     for i, point in enumerate(lecture.summary_points, start=1):
