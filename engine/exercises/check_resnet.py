@@ -14,14 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from engine.exercises.check_common import (
-    RTOL,
-    Fail,
-    Student,
-    difference,
-    mistake,
-    seeded,
-)
+from engine.exercises.check_common import RTOL, difference, mistake, seeded
+from engine.exercises.check_student import Fail, Student
 from engine.text import Text
 
 ATOL_BLOCK = 1e-4  # a batch norm of a conv: float32 sums of ~100 terms

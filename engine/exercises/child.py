@@ -24,8 +24,8 @@ CHECKS = {
     "residual_block": "check_resnet:ResidualBlockCheck",
     "attention": "check_attention:AttentionCheck",
     "additive_attention": "check_attention:AdditiveAttentionCheck",
-    "multi_head_attention": "check_attention:MultiHeadAttentionCheck",
-    "positional_encoding": "check_attention:PositionalEncodingCheck",
+    "multi_head_attention": "check_transformer:MultiHeadAttentionCheck",
+    "positional_encoding": "check_transformer:PositionalEncodingCheck",
 }
 
 
@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
 
     import torch
 
-    from engine.exercises.check_common import Fail, Student
+    from engine.exercises.check_student import Fail, Student
     from engine.text import Text
 
     torch.set_num_threads(1)

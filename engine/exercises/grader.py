@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from engine.exercises.exercise import Exercise
 from engine.exercises.report import ExerciseError, GradeReport, Stage, stage
-from engine.exercises.tasks import EXERCISES, Exercise
+from engine.exercises.tasks import EXERCISES
 from engine.text import Text
 
 ROOT = Path(__file__).resolve().parents[2]  # the directory holding the `engine` package
