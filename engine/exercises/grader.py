@@ -58,7 +58,7 @@ def grade(exercise_id: str, path: Path, *, timeout_s: float = 60.0) -> GradeRepo
     sha = file_sha256(path)
     started = time.monotonic()
     out, rc, timed_out, err_tail = _run_child(exercise_id, path, timeout_s)
-    stages, begun, done = _parse(out)
+    stages, begun, done = parse_events(out)
     if not done:
         key = begun or "load"
         if timed_out:
@@ -123,7 +123,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
-def _parse(out: str) -> tuple[list[Stage], str | None, bool]:
+def parse_events(out: str) -> tuple[list[Stage], str | None, bool]:
     stages: list[Stage] = []
     begun: str | None = None
     done = False
