@@ -25,6 +25,7 @@ class Exercise:
     hints: tuple[Text, ...]  # revealed one at a time
     stub: str  # the entry's signature and body in the starter, `{doc}` for its docstring
     doc: Text  # the entry's docstring in the starter
+    lab: str | None = None  # the lab that can train a passed implementation (impl=mine)
 
     def starter(self, lang: str) -> str:
         """The starter file: a header, the imports, the entry raising NotImplementedError."""

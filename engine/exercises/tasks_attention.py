@@ -53,6 +53,7 @@ _add(
             ko="softmax(q kᵀ / √d) v, 선택 mask (True = 볼 수 있음).\n"
             "(output (B,Tq,dv), weights (B,Tq,Tk))를 돌려줍니다.",
         ),
+        lab="seq2seq",
     )
 )
 
@@ -96,6 +97,7 @@ _add(
             en="Bahdanau attention. Returns (context (B,Dh), weights (B,T)).",
             ko="Bahdanau 어텐션. (context (B,Dh), weights (B,T))를 돌려줍니다.",
         ),
+        lab="seq2seq",
     )
 )
 
@@ -156,6 +158,7 @@ _add(
             ko="편향 없는 멀티 헤드 어텐션.\n"
             "(output (B,Tq,D), weights (B,n_heads,Tq,Tk))를 돌려줍니다.",
         ),
+        lab="transformer",
     )
 )
 
@@ -195,5 +198,6 @@ _add(
             en="The (T,d) sinusoidal positional encoding, d even.",
             ko="(T,d) 사인파 위치 인코딩, d는 짝수.",
         ),
+        lab="transformer",
     )
 )

@@ -48,6 +48,7 @@ _add(
             en="One tanh RNN step: (B,I), (B,H) -> (B,H).",
             ko="tanh RNN 한 시점: (B,I), (B,H) -> (B,H).",
         ),
+        lab="memory",
     )
 )
 
@@ -96,6 +97,7 @@ _add(
             en="One LSTM step; gate rows i, f, g, o. Returns (h_new, c_new), each (B,H).",
             ko="LSTM 한 시점; 게이트 행 순서 i, f, g, o. (h_new, c_new)를 돌려줍니다, 각각 (B,H).",
         ),
+        lab="memory",
     )
 )
 
@@ -145,6 +147,7 @@ _add(
             en="One GRU step; rows r, z, n. Returns h_new (B,H).",
             ko="GRU 한 시점; 행 순서 r, z, n. h_new (B,H)를 돌려줍니다.",
         ),
+        lab="memory",
     )
 )
 
@@ -241,5 +244,6 @@ _add(
             en="A ResNet basic block: (B,C_in,H,W) -> (B,C_out,H/stride,W/stride).",
             ko="ResNet 기본 블록: (B,C_in,H,W) -> (B,C_out,H/stride,W/stride).",
         ),
+        lab="resnet",
     )
 )

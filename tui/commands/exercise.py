@@ -38,10 +38,12 @@ SAY = {
         "--file을 주세요",
     ),
     "passed": Text(
-        en="passed in {s:.1f} s. Train it in its lab with --set impl=mine; "
-        "see the reference with `dlearn exercise solution {id}`",
-        ko="{s:.1f}초 만에 통과했습니다. 실습에서 --set impl=mine으로 훈련해 보세요. "
-        "참고 답안: `dlearn exercise solution {id}`",
+        en="passed in {s:.1f} s. See the reference with `dlearn exercise solution {id}`",
+        ko="{s:.1f}초 만에 통과했습니다. 참고 답안: `dlearn exercise solution {id}`",
+    ),
+    "train": Text(
+        en="train your own code: dlearn lab run {lab} --set impl=mine",
+        ko="내 코드로 훈련하기: dlearn lab run {lab} --set impl=mine",
     ),
     "failed": Text(
         en="not passed yet ({s:.1f} s). Fix it and check again; a hint: `dlearn exercise hint {id}`",
@@ -145,6 +147,9 @@ def print_report(report: GradeReport, lang: str) -> None:
             console.print(Padding(escape(stage.message.get(lang)), (0, 0, 0, 5), expand=False))
     key = "passed" if report.passed else "failed"
     console.print(_say(lang, key, id=report.exercise_id, s=report.seconds))
+    lab = exercise(report.exercise_id).lab
+    if report.passed and lab:
+        console.print(_say(lang, "train", lab=lab))
 
 
 def cmd_hint(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
