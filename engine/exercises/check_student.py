@@ -75,14 +75,16 @@ class Student:
                 ko="아직 작성되지 않았습니다: 코드가 여전히 NotImplementedError를 냅니다. 그 줄을 "
                 "구현으로 바꾸세요",
             )
-        line = ""
+        line = Text("", "")
         for frame in reversed(traceback.extract_tb(e.__traceback__)):
             if Path(frame.filename).resolve() == self.path:
-                line = f" (line {frame.lineno}: {(frame.line or '').strip()})"
+                code = (frame.line or "").strip()
+                line = Text(f" (line {frame.lineno}: {code})", f" ({frame.lineno}번째 줄: {code})")
                 break
         what = f"{type(e).__name__}: {e}".strip().rstrip(":")
         return Text(
-            en=f"{where.en} your code raised {what}{line}", ko=f"{where.ko} 오류 {what}{line}"
+            en=f"{where.en} your code raised {what}{line.en}",
+            ko=f"{where.ko} 코드에서 오류가 났습니다: {what}{line.ko}",
         )
 
     def call(self, fn: Callable[..., Any], label: Text, *args: Any, **kwargs: Any) -> Any:

@@ -90,6 +90,7 @@ def _run_child(exercise_id: str, path: Path, timeout_s: float) -> tuple[str, int
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     env.setdefault("OMP_NUM_THREADS", "1")
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # never leave __pycache__ beside a student's file
+    env["PYTHONSAFEPATH"] = "1"  # 3.11+: no working directory at the head of sys.path
     cmd = [sys.executable, "-m", "engine.exercises.child", exercise_id, str(path)]
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
@@ -98,7 +99,7 @@ def _run_child(exercise_id: str, path: Path, timeout_s: float) -> tuple[str, int
             stdout=subprocess.PIPE,
             stderr=err,
             env=env,
-            cwd=str(path.parent),
+            cwd=str(ROOT),  # not the student's folder: a torch.py there must not shadow torch
             start_new_session=True,  # so a time limit stops whatever the student started too
         )
         timed_out = False

@@ -214,6 +214,7 @@ MISTAKES = [
         "softmax over the wrong axis",
     ),
     ("attention", "masked_fill(~mask", "masked_fill(mask", "values", "mask inverted"),
+    ("attention", "if mask is not None:", "if False:", "values", "mask is ignored"),
     ("attention", "math.sqrt(q.shape[-1])", "math.sqrt(v.shape[-1])", "values", "instead of √d"),
     (
         "additive_attention",
@@ -386,6 +387,7 @@ def test_a_student_print_does_not_break_the_grading(tmp_path: Path) -> None:
     )
     path = tmp_path / "pe.py"
     path.write_text(source, encoding="utf-8")
+    (tmp_path / "torch.py").write_text("raise SystemExit('shadowed')\n")  # must not be imported
     report = grade("positional_encoding", path)  # the real child process
     assert report.passed, report.failed
     assert report.sha256 and report.seconds > 0
