@@ -94,8 +94,16 @@ MISTAKES = [
     ),
     ("rnn_cell", "h @ W_h.T + b)", "h @ W_h.T)", "values", "bias b is left out"),
     ("rnn_cell", "torch.tanh(", "torch.sigmoid(", "values", "sigmoid instead of tanh"),
-    ("lstm_cell", "i, f, g, o = ", "i, f, o, g = ", "values", "gate order swapped"),
-    ("lstm_cell", "i, f, g, o = ", "f, i, g, o = ", "values", "gate order swapped"),
+    ("lstm_cell", "i, f, g, o = ", "i, f, o, g = ", "values", "reads the rows as i, f, o, g"),
+    ("lstm_cell", "i, f, g, o = ", "f, i, g, o = ", "values", "reads the rows as f, i, g, o"),
+    ("lstm_cell", "i, f, g, o = ", "g, i, f, o = ", "values", "reads the rows as g, i, f, o"),
+    (
+        "gru_cell",
+        "x_r, x_z, x_n = (x @ W_x.T + b_x).chunk(3, dim=1)  # each (B,H)\n    h_r, h_z, h_n =",
+        "x_z, x_r, x_n = (x @ W_x.T + b_x).chunk(3, dim=1)  # each (B,H)\n    h_z, h_r, h_n =",
+        "values",
+        "gate order swapped: your code reads the rows as z, r, n",
+    ),
     (
         "lstm_cell",
         "torch.sigmoid(o) * torch.tanh(c_new)",
@@ -418,3 +426,14 @@ def test_the_starter_is_in_the_students_language(tmp_path: Path) -> None:
     path.write_text("# my work\n")
     again, created = workspace.start("lstm_cell", tmp_path, "en")
     assert (again, created, again.read_text()) == (path, False, "# my work\n")
+
+
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+def test_every_starter_loads_and_says_it_is_not_written_yet(
+    exercise_id: str, tmp_path: Path
+) -> None:
+    report = grade_here(exercise_id, EXERCISES[exercise_id].starter("ko"), tmp_path)
+    key, message = failed(report)
+    assert report.stages[0].key == "load" and report.stages[0].ok
+    assert "NotImplementedError" in message and key in ("shapes", "modules")
+    assert "아직 작성되지" in report.failed.message.ko  # type: ignore[union-attr]
