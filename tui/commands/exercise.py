@@ -72,18 +72,7 @@ def _say(lang: str, key: str, **fields: object) -> str:
 
 
 def cmd_list(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
-    passed, last = records.passed(data_dir), records.last(data_dir)
-    rows = []
-    for ex in EXERCISES.values():
-        if ex.id in passed:
-            status = "passed"
-        elif ex.id in last:
-            status = "failed"
-        elif workspace.path_for(ex.id, data_dir).exists():
-            status = "started"
-        else:
-            status = "new"
-        rows.append((ex, status))
+    rows = [(ex, records.status(ex.id, data_dir)) for ex in EXERCISES.values()]
     if args.json:
         out = [
             {
