@@ -213,6 +213,20 @@ MISTAKES = [
         "modes",
         "called twice",
     ),
+    (
+        "residual_block",
+        "out = torch.relu(self.bn1(self.conv1(x)))",
+        "self.train()\n        out = torch.relu(self.bn1(self.conv1(x)))",
+        "values",
+        "in eval mode it normalises with the batch's own statistics",
+    ),
+    (
+        "residual_block",
+        "out = torch.relu(self.bn1(self.conv1(x)))",
+        "self.eval()\n        out = torch.relu(self.bn1(self.conv1(x)))",
+        "modes",
+        "in train mode it normalises with the running statistics",
+    ),
     ("attention", " / math.sqrt(q.shape[-1])", "", "values", "no 1/√d scaling"),
     (
         "attention",
