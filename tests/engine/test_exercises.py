@@ -424,6 +424,17 @@ def test_an_endless_loop_is_stopped_by_the_time_limit(tmp_path: Path) -> None:
     assert key in ("load", "shapes")  # "load" only if importing torch alone took 8 s
 
 
+def test_a_thread_left_running_does_not_hold_the_grade(tmp_path: Path) -> None:
+    path = tmp_path / "thread.py"
+    source = solution("positional_encoding")
+    path.write_text(
+        "import threading, time\n"
+        "threading.Thread(target=lambda: time.sleep(3600)).start()\n" + source
+    )
+    report = grade("positional_encoding", path, timeout_s=120)
+    assert report.passed and report.seconds < 120
+
+
 def test_a_child_that_dies_is_a_failed_stage(tmp_path: Path) -> None:
     path = tmp_path / "exit.py"
     path.write_text("import os\ndef positional_encoding(T, d):\n    os._exit(3)\n")
