@@ -462,3 +462,21 @@ def test_every_starter_loads_and_says_it_is_not_written_yet(
     assert report.stages[0].key == "load" and report.stages[0].ok
     assert "NotImplementedError" in message and key in ("shapes", "modules")
     assert "아직 작성되지" in report.failed.message.ko  # type: ignore[union-attr]
+
+
+def test_every_exercise_names_a_real_section_and_lab() -> None:
+    from content.loader import load_course
+    from engine import catalogue
+
+    sections = {s.id for lecture in load_course().lectures for s in lecture.sections}
+    assert {ex.section for ex in EXERCISES.values()} <= sections
+    assert {ex.lab for ex in EXERCISES.values() if ex.lab} <= catalogue.lab_ids()
+
+
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+def test_every_text_of_an_exercise_is_in_both_languages(exercise_id: str) -> None:
+    ex = EXERCISES[exercise_id]
+    for text in (ex.title, ex.statement, ex.doc, *ex.hints):
+        assert text.ko.strip() and text.en.strip() and text.ko != text.en
+    assert ex.starter("ko") != ex.starter("en")
+    compile(ex.starter("ko"), f"{exercise_id}.py", "exec")  # a starter is valid Python

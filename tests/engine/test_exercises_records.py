@@ -78,6 +78,7 @@ def test_every_known_mistake_differs_from_pytorch(exercise_id: str) -> None:
     assert len(variants) >= 2
     cases = check.cases(torch.float32)
     for text, fn in variants:
+        assert text.ko.strip() and text.ko != text.en
         differs = False
         for case in cases:
             args, kwargs = case.fresh()

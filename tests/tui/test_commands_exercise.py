@@ -73,3 +73,16 @@ def test_start_check_fail_fix_pass_then_the_solution(
     assert {r["id"]: r["status"] for r in json.loads(out)}["positional_encoding"] == "passed"
     code, out, _ = dlearn(capsys, tmp_path, "solution", "positional_encoding")
     assert code == 0 and "def positional_encoding(" in out
+
+
+def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
+    import string
+
+    from tui.commands.exercise import SAY
+
+    def names(text: str) -> set[str]:
+        return {n for _, n, _, _ in string.Formatter().parse(text) if n}
+
+    for key, text in SAY.items():
+        assert text.ko.strip() and text.en.strip(), key
+        assert names(text.ko) == names(text.en), key
