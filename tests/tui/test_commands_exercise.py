@@ -53,6 +53,8 @@ def test_start_check_fail_fix_pass_then_the_solution(
     code, out, err = dlearn(capsys, tmp_path, "start", "positional_encoding")
     assert code == 0 and "already exists" in err
 
+    code, out, _ = dlearn(capsys, tmp_path, "show", "positional_encoding", lang="ko")
+    assert code == 0 and "사인파 위치 인코딩" in out and "10000^(2i/d)" in out and "시작함" in out
     code, _, err = dlearn(capsys, tmp_path, "solution", "positional_encoding")
     assert code == 1 and "once your file passes" in err
 

@@ -1,4 +1,4 @@
-"""`dlearn exercise list|start|check|hint|solution`: the exercises, headless.
+"""`dlearn exercise list|show|start|check|hint|solution`: the exercises, headless.
 
 A student starts an exercise (its starter file lands in `<data dir>/exercises/<id>.py`),
 edits it in any editor, and checks it: the grader runs it in a separate process and the
@@ -59,10 +59,11 @@ SAY = {
         "`dlearn exercise check {id}`",
         ko="{id}의 참고 답안은 파일이 통과하면 열립니다: `dlearn exercise check {id}`",
     ),
+    "file": Text(en="file: {path} ({status})", ko="파일: {path} ({status})"),
     "status_passed": Text(en="✓ passed", ko="✓ 통과"),
     "status_failed": Text(en="✗ not yet", ko="✗ 아직"),
     "status_started": Text(en="started", ko="시작함"),
-    "status_new": Text(en="-", ko="-"),
+    "status_new": Text(en="not started", ko="시작 전"),
     "head": Text(en="id|exercise|section|status", ko="id|연습 문제|절|상태"),
 }
 
@@ -93,6 +94,26 @@ def cmd_list(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
     for ex, status in rows:
         table.add_row(ex.id, ex.title.get(lang), ex.section, _say(lang, f"status_{status}"))
     Console(highlight=False).print(table)
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
+    try:
+        ex = exercise(args.id)
+    except ExerciseError as e:
+        err(e.text(lang))
+        return EXIT_USAGE
+    console = Console(highlight=False)
+    console.print(f"[bold]{escape(ex.title.get(lang))}[/] ({ex.id}, {ex.section})")
+    console.print(escape(ex.statement.get(lang).replace("\n", " ")))
+    console.print(Padding(escape(ex.formula), (1, 0, 1, 4), expand=False), style="cyan")
+    path = workspace.path_for(ex.id, data_dir)
+    status = records.status(ex.id, data_dir)
+    console.print(_say(lang, "file", path=path, status=_say(lang, f"status_{status}")))
+    for n, hint in enumerate(ex.hints[: records.hints_shown(data_dir, ex.id)], 1):
+        console.print(f"{n}/{len(ex.hints)}  {escape(hint.get(lang))}", style="dim")
+    if status == "new":
+        console.print(f"dlearn exercise start {ex.id}")
     return EXIT_OK
 
 
