@@ -37,6 +37,8 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert code == 2 and "dlearn exercise start lstm_cell" in err
     code, _, err = dlearn(capsys, tmp_path, "check", "lstm_cell", "--file", str(tmp_path / "no.py"))
     assert code == 2 and "no file at" in err
+    code, _, err = dlearn(capsys, tmp_path, "check", "bptt", "--timeout", "0")
+    assert code == 2 and "--timeout must be a positive" in err
     code, _, err = dlearn(capsys, tmp_path, "start", "nope")
     assert code == 2 and "no exercise" in err
 

@@ -60,6 +60,10 @@ SAY = {
         ko="{id}의 참고 답안은 파일이 통과하면 열립니다: `dlearn exercise check {id}`",
     ),
     "file": Text(en="file: {path} ({status})", ko="파일: {path} ({status})"),
+    "bad_timeout": Text(
+        en="--timeout must be a positive number of seconds, got {t}",
+        ko="--timeout은 0보다 큰 초 단위 수여야 합니다 (받은 값: {t})",
+    ),
     "status_passed": Text(en="✓ passed", ko="✓ 통과"),
     "status_failed": Text(en="✗ not yet", ko="✗ 아직"),
     "status_started": Text(en="started", ko="시작함"),
@@ -129,6 +133,9 @@ def cmd_start(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
+    if not args.timeout > 0:
+        err(_say(lang, "bad_timeout", t=args.timeout))
+        return EXIT_USAGE
     try:
         exercise(args.id)
         path = args.file or workspace.path_for(args.id, data_dir)
