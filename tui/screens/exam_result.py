@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 from content.model import Question
 from content.session import ExamResult
 from tui.i18n import percent, tr
+from tui.keys import jamo
 from tui.widgets.footer import LocalFooter
 from tui.widgets.rows import countdown, mastery_row
 
@@ -27,8 +28,8 @@ class ExamResultScreen(Screen[None]):
     """Shown once the exam is submitted (or timed out) and saved."""
 
     BINDINGS = [
-        Binding("w", "wrong", "walk_wrong"),
-        Binding("p", "app.open('progress')", "progress"),
+        Binding(jamo("w"), "wrong", "walk_wrong"),
+        Binding(jamo("p"), "app.open('progress')", "progress"),
         Binding("escape,enter", "app.open('home')", "home"),
     ]
 

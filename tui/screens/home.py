@@ -14,6 +14,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import percent, tr
+from tui.keys import jamo
 from tui.widgets.footer import LocalFooter
 from tui.widgets.rows import mastery_row
 
@@ -25,14 +26,14 @@ class HomeScreen(Screen[None]):
     """The first screen: pick what to study."""
 
     BINDINGS = [
-        Binding("r", "app.open('review')", "review"),
-        Binding("s", "review_section", "review_section", show=False),
-        Binding("e", "app.open('exam')", "exam_key"),
-        Binding("n", "open_notes", "notes"),
-        Binding("p", "app.open('progress')", "progress"),
-        Binding("l", "open_labs", "labs"),
-        Binding("d", "app.exam_date", "exam_date"),
-        Binding("q", "app.quit", "quit"),
+        Binding(jamo("r"), "app.open('review')", "review"),
+        Binding(jamo("s"), "review_section", "review_section", show=False),
+        Binding(jamo("e"), "app.open('exam')", "exam_key"),
+        Binding(jamo("n"), "open_notes", "notes"),
+        Binding(jamo("p"), "app.open('progress')", "progress"),
+        Binding(jamo("l"), "open_labs", "labs"),
+        Binding(jamo("d"), "app.exam_date", "exam_date"),
+        Binding(jamo("q"), "app.quit", "quit"),
     ]
 
     lang: reactive[str] = reactive("en")

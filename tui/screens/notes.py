@@ -22,6 +22,7 @@ from textual.widgets.tree import TreeNode
 
 from content.model import Lecture
 from tui.i18n import tr
+from tui.keys import jamo
 from tui.widgets.footer import LocalFooter
 
 if TYPE_CHECKING:
@@ -73,9 +74,9 @@ class NotesScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "back"),
         Binding("left_square_bracket", "step(-1)", "prev_section", key_display="["),
         Binding("right_square_bracket", "step(1)", "next_section", key_display="]"),
-        Binding("t", "toggle_toc", "toggle_toc"),
-        Binding("g", "show('glossary')", "glossary"),
-        Binding("s", "show('summary')", "summary"),
+        Binding(jamo("t"), "toggle_toc", "toggle_toc"),
+        Binding(jamo("g"), "show('glossary')", "glossary"),
+        Binding(jamo("s"), "show('summary')", "summary"),
     ]
 
     lang: reactive[str] = reactive("en")

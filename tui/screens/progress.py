@@ -17,6 +17,7 @@ from textual.widgets import Header, Static
 
 from content.session import due_count, part_mastery, section_mastery
 from tui.i18n import percent, tr
+from tui.keys import jamo
 from tui.widgets.footer import LocalFooter
 from tui.widgets.rows import bar, fit, mastery_row
 
@@ -32,8 +33,8 @@ class ProgressScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "app.open('home')", "home"),
-        Binding("r", "app.open('review')", "review"),
-        Binding("e", "app.open('exam')", "exam"),
+        Binding(jamo("r"), "app.open('review')", "review"),
+        Binding(jamo("e"), "app.open('exam')", "exam"),
     ]
 
     lang: reactive[str] = reactive("en")

@@ -28,6 +28,7 @@ from content.model import Question
 from content.scheduler import Rating, suggest_rating
 from content.session import due_count, review_queue
 from tui.i18n import percent, tr
+from tui.keys import jamo
 from tui.messages import AnswerChanged, AnswerRejected, AnswerSubmitted
 from tui.widgets.answer import AnswerInput
 from tui.widgets.answer_factory import answer_input
@@ -69,9 +70,9 @@ class ReviewScreen(Screen[None]):
         Binding("3", "rate(3)", show=False),
         Binding("4", "rate(4)", show=False),
         Binding("enter", "next", "continue"),
-        Binding("n", "open_note", "notes"),
-        Binding("r", "again", "again_session"),
-        Binding("l", "open_lab", "labs"),
+        Binding(jamo("n"), "open_note", "notes"),
+        Binding(jamo("r"), "again", "again_session"),
+        Binding(jamo("l"), "open_lab", "labs"),
     ]
 
     lang: reactive[str] = reactive("en")

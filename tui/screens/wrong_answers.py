@@ -16,6 +16,7 @@ from textual.widgets import Header, Static
 from content.answers import expected_text
 from content.model import Question, Text
 from tui.i18n import tr
+from tui.keys import jamo
 from tui.screens.review import numbered_blanks
 from tui.widgets.answer_factory import answer_input
 from tui.widgets.feedback import Feedback
@@ -31,7 +32,7 @@ class WrongAnswersScreen(Screen[None]):
     BINDINGS = [
         Binding("left", "step(-1)", "exam_prev", key_display="←", priority=True),
         Binding("right", "step(1)", "exam_next", key_display="→", priority=True),
-        Binding("n", "open_note", "notes"),
+        Binding(jamo("n"), "open_note", "notes"),
         Binding("escape", "app.pop_screen", "back"),
     ]
 
