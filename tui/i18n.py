@@ -426,3 +426,19 @@ def relabel(root: DOMNode, lang: str) -> None:
     for node in root.walk_children(with_self=True):
         if isinstance(getattr(type(node), "lang", None), Reactive):
             node.lang = lang  # type: ignore[attr-defined]
+
+
+# -- issue 17: the Review half at 80x24 in Korean (appended in one block for merging) --------
+STRINGS.update(
+    {
+        "unreadable": (
+            "{answer} (채점할 수 없는 답: {why})",
+            "{answer} (could not be graded: {why})",
+        ),
+        "units_none": ("단위 없이 숫자만 입력합니다.", "A number without a unit."),
+        "units_accepted": (
+            "단위: {units} (숫자만 써도 됩니다)",
+            "Unit: {units} (a bare number is fine)",
+        ),
+    }
+)

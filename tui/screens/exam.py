@@ -63,6 +63,7 @@ class ExamScreen(Screen[None]):
         self.questions: list[Question] = []
         self.finished = False
         self.timer: Timer | None = None
+        self.warning: str | None = None  # why Enter did not take the answer; kept until it changes
 
     def compose(self) -> ComposeResult:
         self.set_reactive(ExamScreen.lang, self.app.lang)
@@ -98,6 +99,21 @@ class ExamScreen(Screen[None]):
     def widgets(self) -> list[AnswerInput]:
         return list(self.query_one("#answers").query_children(AnswerInput))
 
+    def unreadable(self, index: int) -> InvalidResponse | None:
+        """Why the answer to question `index` cannot be graded, or None (also when empty)."""
+        response = self.widgets()[index].response()
+        if response is None:
+            return None
+        try:
+            grade(self.questions[index], response)
+        except InvalidResponse as exc:
+            return exc
+        return None
+
+    def answered(self, index: int) -> bool:
+        """An answer that can be graded: "abc" in a number box is not one."""
+        return self.widgets()[index].response() is not None and self.unreadable(index) is None
+
     def remaining(self) -> float:
         return self.time_limit_s - (self.app.now() - self.started).total_seconds()
 
@@ -116,7 +132,7 @@ class ExamScreen(Screen[None]):
         if self.finished or not self.questions:
             return
         widgets = self.widgets()
-        answered = [w.response() is not None for w in widgets]
+        answered = [self.answered(i) for i in range(len(widgets))]
         status = tr(
             "exam_status",
             lang,
@@ -139,6 +155,9 @@ class ExamScreen(Screen[None]):
             Text(f"{self.current + 1}. {text}", style="bold")
         )
         hint = self.query_one("#hint", Static)
+        if self.warning is not None:  # the countdown's redraw must not wipe it out
+            hint.update(Text(self.warning, style="bold"))
+            return
         keys = f"{widgets[self.current].keys_hint()} · {tr('enter_next', lang)}"
         hint.update(Text(keys, style="dim"))
 
@@ -147,6 +166,7 @@ class ExamScreen(Screen[None]):
             self.relabel()
 
     def watch_current(self, old: int, new: int) -> None:
+        self.warning = None
         widgets = self.widgets()
         widgets[old].display = False
         widgets[new].display = True
@@ -160,6 +180,7 @@ class ExamScreen(Screen[None]):
 
     @on(AnswerChanged)
     def _changed(self) -> None:
+        self.warning = None
         self.relabel()
 
     @on(AnswerRejected)
@@ -168,10 +189,10 @@ class ExamScreen(Screen[None]):
 
     @on(AnswerSubmitted)
     def _answered(self, event: AnswerSubmitted) -> None:
-        try:
-            grade(self.questions[self.current], event.response)  # only to catch unreadable input
-        except InvalidResponse as exc:
-            self.query_one("#hint", Static).update(f"! {exc.message.get(self.lang)}")
+        problem = self.unreadable(self.current)  # only to catch unreadable input
+        if problem is not None:
+            self.warning = f"! {problem.message.get(self.lang)}"
+            self.relabel()
             return
         if self.current < len(self.questions) - 1:
             self.action_move(1)
@@ -187,7 +208,7 @@ class ExamScreen(Screen[None]):
             return
         from tui.screens.confirm import ConfirmScreen
 
-        unanswered = sum(1 for w in self.widgets() if w.response() is None)
+        unanswered = sum(1 for i in range(len(self.questions)) if not self.answered(i))
         message = tr("exam_confirm_submit", self.lang, n=unanswered)
 
         def submit(ok: bool | None) -> None:
@@ -210,12 +231,12 @@ class ExamScreen(Screen[None]):
             response = widget.response()
             responses.append(response)
             correct = False
+            shown = widget.describe(response, lang) if response is not None else ""
             if response is not None:
                 try:
                     correct = grade(question, response).correct
-                except InvalidResponse:
-                    pass
-            shown = widget.describe(response, lang) if response is not None else ""
+                except InvalidResponse as exc:  # kept, and said why it scored nothing
+                    shown = tr("unreadable", lang, answer=shown, why=exc.message.get(lang))
             expected = expected_text(question).get(lang)
             answers.append(ExamAnswer(question.id, question.section, correct, shown, expected))
         finished = app.now()
