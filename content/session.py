@@ -84,6 +84,8 @@ class ExamAnswer:
     correct: bool
     response: str  # the learner's answer, written out for display
     expected: str  # the right answer, written out for display
+    raw: str | None = None  # the response itself as JSON (None: unanswered, or an old exam)
+    seed: int | None = None  # a generated question's numbers: instantiate with Random(seed)
 
 
 @dataclass

@@ -435,6 +435,10 @@ STRINGS.update(
             "{answer} (채점할 수 없는 답: {why})",
             "{answer} (could not be graded: {why})",
         ),
+        "past_exams_hint": (
+            "↑/↓로 고르고 Enter: 결과와 틀린 문제 다시 보기",
+            "↑/↓ and Enter: the result and its wrong answers again",
+        ),
         "units_none": ("단위 없이 숫자만 입력합니다.", "A number without a unit."),
         "units_accepted": (
             "단위: {units} (숫자만 써도 됩니다)",

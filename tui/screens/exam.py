@@ -3,11 +3,14 @@
 All answer inputs are mounted at once and only the current one is shown, so the learner
 can go back and forth (PgUp/PgDn, Enter = next) and change answers. Ctrl+S submits after a
 confirmation; when time runs out the exam submits itself. The result is saved with
-`ProgressStore.save_exam` and shown on the result screen.
+`ProgressStore.save_exam` and shown on the result screen. Each answer is also logged as a
+review of its question (missed or unanswered: Again, right: Good), so what the exam found
+comes back in review; each generated question's seed is kept so a past exam can be reopened.
 """
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -79,7 +82,10 @@ class ExamScreen(Screen[None]):
     async def on_mount(self) -> None:
         app = self.app
         drawn = draw_exam(app.course, self.n, app.rng)
-        self.questions = [instantiate(q, app.rng) for q in drawn]
+        self.seeds = [app.rng.randrange(2**31) for _ in drawn]
+        self.questions = [
+            instantiate(q, random.Random(seed)) for q, seed in zip(drawn, self.seeds, strict=True)
+        ]
         self.time_limit_s = (
             self.minutes * 60 if self.minutes else SECONDS_PER_QUESTION * len(self.questions)
         )
@@ -227,7 +233,7 @@ class ExamScreen(Screen[None]):
         app, lang = self.app, self.lang
         responses: list[Any] = []
         answers: list[ExamAnswer] = []
-        for question, widget in zip(self.questions, self.widgets(), strict=True):
+        for question, widget, seed in zip(self.questions, self.widgets(), self.seeds, strict=True):
             response = widget.response()
             responses.append(response)
             correct = False
@@ -238,14 +244,39 @@ class ExamScreen(Screen[None]):
                 except InvalidResponse as exc:  # kept, and said why it scored nothing
                     shown = tr("unreadable", lang, answer=shown, why=exc.message.get(lang))
             expected = expected_text(question).get(lang)
-            answers.append(ExamAnswer(question.id, question.section, correct, shown, expected))
+            raw = AnswerInput.canonical(response) if response is not None else None
+            answers.append(
+                ExamAnswer(question.id, question.section, correct, shown, expected, raw, seed)
+            )
         finished = app.now()
         result = ExamResult(None, app.course.id, self.started, finished, self.time_limit_s, answers)
         result.id = app.store.save_exam(result)
+        self._schedule(result)
         from tui.screens.exam_result import ExamResultScreen
 
-        screen = ExamResultScreen(result, self.questions, responses, timed_out=timed_out)
+        shown: list[Question | None] = list(self.questions)
+        screen = ExamResultScreen(result, shown, responses, timed_out=timed_out)
         app.call_later(self._show_result, screen)
+
+    def _schedule(self, result: ExamResult) -> None:
+        """Log every answer as a review: a missed question is due again soon."""
+        from content.scheduler import Rating
+
+        app = self.app
+        scheduler = app.scheduler()
+        seconds = (result.finished - result.started).total_seconds() / max(result.total, 1)
+        for answer in result.answers:
+            app.store.record_review(
+                question_id=answer.question_id,
+                section=answer.section,
+                rating=Rating.GOOD if answer.correct else Rating.AGAIN,
+                correct=answer.correct,
+                response=answer.raw or "null",
+                duration_s=seconds,
+                now=result.finished,
+                scheduler=scheduler,
+                exam_id=result.id,
+            )
 
     async def _show_result(self, screen: Screen[None]) -> None:
         while self.app.screen is not self:  # e.g. the submit dialog was open at time-out
