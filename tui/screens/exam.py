@@ -254,8 +254,8 @@ class ExamScreen(Screen[None]):
         self._schedule(result)
         from tui.screens.exam_result import ExamResultScreen
 
-        shown: list[Question | None] = list(self.questions)
-        screen = ExamResultScreen(result, shown, responses, timed_out=timed_out)
+        walk: list[Question | None] = list(self.questions)
+        screen = ExamResultScreen(result, walk, responses, timed_out=timed_out)
         app.call_later(self._show_result, screen)
 
     def _schedule(self, result: ExamResult) -> None:
