@@ -439,6 +439,7 @@ STRINGS.update(
             "↑/↓로 고르고 Enter: 결과와 틀린 문제 다시 보기",
             "↑/↓ and Enter: the result and its wrong answers again",
         ),
+        "again_card": ("다시 보기", "again"),
         "units_none": ("단위 없이 숫자만 입력합니다.", "A number without a unit."),
         "units_accepted": (
             "단위: {units} (숫자만 써도 됩니다)",

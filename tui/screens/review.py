@@ -89,6 +89,7 @@ class ReviewScreen(Screen[None]):
         self.position = 0
         self.new_ids: set[str] = set()
         self.requeued: set[str] = set()
+        self.first_pass = 0
         self.attempt: Attempt | None = None
         self.ratings: Counter[int] = Counter()
         self.right = 0
@@ -116,6 +117,7 @@ class ReviewScreen(Screen[None]):
             section=self.section,
         )
         self.new_ids = {q.id for q in self.queue if q.id not in states}
+        self.first_pass = len(self.queue)  # positions from here on are cards shown again
         if self.queue:
             await self.show_question()
         else:
@@ -176,7 +178,11 @@ class ReviewScreen(Screen[None]):
             return
         q = self.attempt.concrete
         section = self.app.course.section(q.section)
-        kind = tr("new_card" if self.attempt.bank.id in self.new_ids else "due_card", lang)
+        bank_id = self.attempt.bank.id
+        if bank_id in self.requeued and self.position >= self.first_pass:
+            kind = tr("again_card", lang)  # back after "1 Again": no longer new
+        else:
+            kind = tr("new_card" if bank_id in self.new_ids else "due_card", lang)
         title = section.title.get(lang) if section else q.section
         position = tr(
             "review_position", lang, i=self.position + 1, n=len(self.queue), section=title
