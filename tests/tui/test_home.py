@@ -217,3 +217,31 @@ async def test_course_cache_follows_edits(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "What comes out of a residual block?" in screen_text(app)
+
+
+async def test_home_counts_a_card_the_moment_it_falls_due(
+    make_app: AppFactory, clock: Clock
+) -> None:
+    app = make_app(lang="ko")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.store.record_review(
+            question_id="t-ox",
+            section="residual-block",
+            rating=Rating.AGAIN,  # due again in a minute
+            correct=False,
+            response="true",
+            duration_s=4.0,
+            now=clock.time,
+            scheduler=Scheduler(),
+        )
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.refresh_data()
+        await pilot.pause()
+        assert "복습 예정 0" in screen_text(app)
+        assert home._due_timer is not None  # the screen watches the clock by itself
+        clock.advance(61)
+        home.check_due()  # what the timer calls each second
+        await pilot.pause()
+        assert "복습 예정 1" in screen_text(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -41,9 +43,21 @@ class HomeScreen(Screen[None]):
 
     app: DlearnApp  # type: ignore[assignment]
 
+    DUE_CHECK_S = 1.0  # how often the clock is compared with the next card's due time
+
     def __init__(self) -> None:
         super().__init__()
         self._shown = False
+        self._next_due: datetime | None = None  # when the due count next goes up
+        self._due_timer: Timer | None = None
+
+    def on_mount(self) -> None:
+        self._due_timer = self.set_interval(self.DUE_CHECK_S, self.check_due)
+
+    def check_due(self) -> None:
+        """Redraw once a card falls due: the count must not wait for another screen."""
+        if self._next_due is not None and self.app.now() >= self._next_due:
+            self.refresh_data()
 
     def compose(self) -> ComposeResult:
         self.set_reactive(HomeScreen.lang, self.app.lang)
@@ -76,6 +90,8 @@ class HomeScreen(Screen[None]):
         lecture, store = app.course, app.store
         now = app.now()
         states = store.card_states()
+        upcoming = [s.due for s in states.values() if s.due > now]
+        self._next_due = min(upcoming) if upcoming else None
         sections: dict[str, float] = {}
         parts: dict[str, float] = {}
         if mastery or not states:
