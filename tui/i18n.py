@@ -440,6 +440,7 @@ STRINGS.update(
             "↑/↓ and Enter: the result and its wrong answers again",
         ),
         "again_card": ("다시 보기", "again"),
+        "scroll_keys": ("스크롤", "scroll"),
         "units_none": ("단위 없이 숫자만 입력합니다.", "A number without a unit."),
         "units_accepted": (
             "단위: {units} (숫자만 써도 됩니다)",
