@@ -351,8 +351,8 @@ def expected_text(question: Question) -> Text:
         )
     if q.type == "match":
         return Text(
-            "; ".join(f"{p.left.get('ko')} — {p.right.get('ko')}" for p in q.pairs),
-            "; ".join(f"{p.left.get('en')} — {p.right.get('en')}" for p in q.pairs),
+            " / ".join(f"{p.left.get('ko')} — {p.right.get('ko')}" for p in q.pairs),
+            " / ".join(f"{p.left.get('en')} — {p.right.get('en')}" for p in q.pairs),
         )
     if q.type == "generated":
         return Text("(풀 때마다 새 숫자로 계산)", "(computed afresh at each attempt)")
@@ -362,8 +362,8 @@ def expected_text(question: Question) -> Text:
 def _numbered(indices: list[int], options: tuple[Text, ...]) -> Text:
     valid = [i for i in indices if 0 <= i < len(options)]
     return Text(
-        "; ".join(f"{i + 1}. {options[i].get('ko')}" for i in valid),
-        "; ".join(f"{i + 1}. {options[i].get('en')}" for i in valid),
+        " / ".join(f"{i + 1}. {options[i].get('ko')}" for i in valid),
+        " / ".join(f"{i + 1}. {options[i].get('en')}" for i in valid),
     )
 
 

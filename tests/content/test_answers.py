@@ -223,3 +223,12 @@ def test_units_are_decided_per_question_and_a_wrong_one_says_why() -> None:
 
     own = _numeric_q(0.36, "kg", units=("킬로그램",))  # a question may add spellings
     assert grade(own, "0.36 kg").correct and grade(own, "0.36킬로그램").correct
+
+
+def test_several_right_options_are_not_joined_into_a_stray_period() -> None:
+    base = {"section": "s", "text": Text("q", "q"), "explanation": Text("e", "e")}
+    options = tuple(Text(f"보기 {i}이다.", f"Option {i} holds.") for i in range(4))
+    q = Question(id="m", type="multi", options=options, answer=(0, 2), **base)  # type: ignore[arg-type]
+    written = expected_text(q)
+    assert ".;" not in written.ko and ".;" not in written.en
+    assert written.ko == "1. 보기 0이다. / 3. 보기 2이다."

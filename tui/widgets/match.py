@@ -96,7 +96,7 @@ class MatchPairs(OptionLines):
 
     def describe(self, response: Any, lang: str) -> str:
         pairs = self.question.pairs
-        return "; ".join(
+        return " / ".join(
             f"{pairs[i].left.get(lang)} → {pairs[r].right.get(lang)}"
             for i, r in enumerate(response)
         )
