@@ -17,6 +17,7 @@ from typing import Any
 
 from content.generators import format_number
 from content.model import Question, Text
+from content.units import UNITS, Unit, accepted_units, unit_label
 
 __all__ = [
     "UNITS",
@@ -159,43 +160,6 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _FRACTION = re.compile(r"^([+-]?\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
 
 
-@dataclass(frozen=True)
-class Unit:
-    """How a unit is written after the number, and the spellings a learner may type."""
-
-    label: Text
-    spellings: tuple[str, ...]
-
-
-# What each `Question.unit` accepts after the number. "%" and "%p" are kept apart on
-# purpose: a difference of two percentages is in percentage points, and the questions that
-# ask for %p teach exactly that. A question adds spellings with its own `units` field.
-UNITS: dict[str, Unit] = {
-    "%": Unit(Text("%", "%"), ("%", "퍼센트", "percent")),
-    "%p": Unit(
-        Text("%p", "%p"),
-        ("%p", "%포인트", "퍼센트포인트", "pp", "%pt", "percentagepoints", "points"),
-    ),
-    "params": Unit(
-        Text("개", "params"), ("params", "parameters", "param", "개", "파라미터", "매개변수")
-    ),
-}
-_LENIENT = ("%", "%p", "개")  # what `parse_number` alone takes, with no question to ask
-
-
-def unit_label(question: Question, lang: str) -> str:
-    """The question's unit as written after a number in `lang` ("params" is "개" in Korean)."""
-    unit = UNITS.get(question.unit)
-    return unit.label.get(lang) if unit else question.unit
-
-
-def accepted_units(question: Question) -> tuple[str, ...]:
-    """Every spelling the question takes after its number (a bare number is always fine)."""
-    known = UNITS.get(question.unit)
-    spellings = (question.unit, *(known.spellings if known else ()), *question.units)
-    return tuple(dict.fromkeys(s for s in spellings if s))
-
-
 def _unit_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().replace(" ", "")
 
@@ -225,6 +189,9 @@ def _wrong_unit(suffix: str, question: Question | None) -> InvalidResponse:
             f"'{suffix}' is not this question's unit. Type the number alone, or with {en}.",
         )
     )
+
+
+_LENIENT = ("%", "%p", "개")  # what `parse_number` alone takes, with no question to ask
 
 
 def parse_number(raw: str | float | int, unit: str = "") -> float:

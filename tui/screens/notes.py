@@ -110,7 +110,8 @@ class NotesScreen(Screen[None]):
         first = lecture.sections[0].id if lecture.sections else ""
         start = self.start_section or ""
         section = start if lecture.section(start) else first
-        self.page = ("section", section)
+        # "glossary" and "summary" open those pages (the palette's glossary entry)
+        self.page = (start, "") if start in ("glossary", "summary") else ("section", section)
         self.call_after_refresh(self.go, self.page)  # the tree lays out its lines on refresh
         self.query_one("#toc", Tree).focus()
 
