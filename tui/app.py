@@ -101,7 +101,7 @@ class DlearnApp(App[None]):
         content_dir: Path | None,
         start: str,
         exam_questions: int,
-        exam_minutes: int | None,
+        exam_minutes: float | None,
         now: Callable[[], datetime],
         seed: int | None,
     ) -> None:
@@ -358,7 +358,7 @@ def create_app(
     content_dir: Path | None,
     start: str = "home",
     exam_questions: int = 25,
-    exam_minutes: int | None = None,
+    exam_minutes: float | None = None,
     now: Callable[[], datetime] = utc_now,
     seed: int | None = None,
 ) -> DlearnApp:

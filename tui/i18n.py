@@ -483,6 +483,12 @@ STRINGS.update(
             "{date} has passed. Enter today ({today}) or a later date.",
         ),
         "exam_date_set": ("시험일을 {date} 정했습니다.", "Exam date set to {date}."),
+        "exam_setup_title": ("모의고사: 문항 수와 시간", "Mock exam: length and time"),
+        "exam_setup_row": ("{n}문항 · 제한 {time}", "{n} questions · {time}"),
+        "exam_setup_keys": (
+            "↑/↓ 고르기 · Enter 시작 · Esc 취소",
+            "↑/↓ pick · Enter start · Esc cancel",
+        ),
         "units_none": ("단위 없이 숫자만 입력합니다.", "A number without a unit."),
         "units_accepted": (
             "단위: {units} (숫자만 써도 됩니다)",

@@ -97,6 +97,7 @@ async def test_time_out_submits_by_itself(make_app: AppFactory, clock: Clock) ->
         assert isinstance(app.screen, ExamResultScreen)
         text = screen_text(app)
         assert "Time ran out" in text and "Score 1/2 (50%)" in text
+        assert "Time 1:00 of 1:00" in text  # not 1:01: the clock ran past the limit
         (saved,) = app.store.exams()
         assert saved.time_limit_s == 60 and saved.correct == 1
 

@@ -11,6 +11,7 @@ comes back in review; each generated question's seed is kept so a past exam can 
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -59,7 +60,7 @@ class ExamScreen(Screen[None]):
 
     app: DlearnApp  # type: ignore[assignment]
 
-    def __init__(self, questions: int = 25, minutes: int | None = None) -> None:
+    def __init__(self, questions: int = 25, minutes: float | None = None) -> None:
         super().__init__()
         self.n = questions
         self.minutes = minutes
@@ -87,7 +88,7 @@ class ExamScreen(Screen[None]):
             instantiate(q, random.Random(seed)) for q, seed in zip(drawn, self.seeds, strict=True)
         ]
         self.time_limit_s = (
-            self.minutes * 60 if self.minutes else SECONDS_PER_QUESTION * len(self.questions)
+            round(self.minutes * 60) if self.minutes else SECONDS_PER_QUESTION * len(self.questions)
         )
         self.started = app.now()
         if not self.questions:
@@ -249,6 +250,8 @@ class ExamScreen(Screen[None]):
                 ExamAnswer(question.id, question.section, correct, shown, expected, raw, seed)
             )
         finished = app.now()
+        if timed_out:  # the clock ticks twice a second: it may have run past the limit
+            finished = min(finished, self.started + timedelta(seconds=self.time_limit_s))
         result = ExamResult(None, app.course.id, self.started, finished, self.time_limit_s, answers)
         result.id = app.store.save_exam(result)
         self._schedule(result)

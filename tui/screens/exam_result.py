@@ -25,7 +25,7 @@ from content.session import ExamResult
 from tui.i18n import percent, tr
 from tui.keys import jamo
 from tui.widgets.footer import LocalFooter
-from tui.widgets.rows import countdown, mastery_row
+from tui.widgets.rows import countdown, elapsed, mastery_row
 
 if TYPE_CHECKING:
     from tui.app import DlearnApp
@@ -92,7 +92,7 @@ class ExamResultScreen(Screen[None]):
     def relabel(self) -> None:
         lang, result = self.lang, self.result
         self.sub_title = tr("result_title", lang)
-        used = (result.finished - result.started).total_seconds()
+        used = min((result.finished - result.started).total_seconds(), result.time_limit_s)
         head = [
             Text(
                 tr(
@@ -104,9 +104,7 @@ class ExamResultScreen(Screen[None]):
                 ),
                 style="bold",
             ),
-            Text(
-                tr("result_time", lang, used=countdown(used), limit=countdown(result.time_limit_s))
-            ),
+            Text(tr("result_time", lang, used=elapsed(used), limit=countdown(result.time_limit_s))),
         ]
         if self.timed_out:
             head.append(Text(tr("timed_out", lang), style="bold"))

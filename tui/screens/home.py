@@ -30,7 +30,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding(jamo("r"), "app.open('review')", "review"),
         Binding(jamo("s"), "review_section", "review_section", show=False),
-        Binding(jamo("e"), "app.open('exam')", "exam_key"),
+        Binding(jamo("e"), "exam_setup", "exam_key"),
         Binding(jamo("n"), "open_notes", "notes"),
         Binding(jamo("p"), "app.open('progress')", "progress"),
         Binding(jamo("l"), "open_labs", "labs"),
@@ -210,3 +210,9 @@ class HomeScreen(Screen[None]):
 
     async def action_review_section(self) -> None:
         await self.app.open_screen("review", self._selected_section())
+
+    def action_exam_setup(self) -> None:
+        """Pick the exam's length and time first (key e)."""
+        from tui.screens.exam_setup import ExamSetupScreen
+
+        self.app.push_screen(ExamSetupScreen())

@@ -43,7 +43,7 @@ class ProgressScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.open('home')", "home"),
         Binding(jamo("r"), "app.open('review')", "review"),
-        Binding(jamo("e"), "app.open('exam')", "exam"),
+        Binding(jamo("e"), "exam_setup", "exam"),
     ]
 
     lang: reactive[str] = reactive("en")
@@ -167,3 +167,9 @@ class ProgressScreen(Screen[None]):
         exam = next((e for e in self.app.store.exams() if e.id == exam_id), None)
         if exam is not None:
             self.app.push_screen(reopen(self.app.course, exam))
+
+    def action_exam_setup(self) -> None:
+        """Pick the exam's length and time first (key e)."""
+        from tui.screens.exam_setup import ExamSetupScreen
+
+        self.app.push_screen(ExamSetupScreen())
