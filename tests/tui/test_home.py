@@ -300,3 +300,22 @@ async def test_exam_date_messages_in_korean(make_app: AppFactory) -> None:
         assert app.store.get_setting("exam_date") == "2025-12-10"
         told = [n.message for n in app._notifications]
         assert "시험일을 2025-12-10으로 정했습니다." in told
+
+
+async def test_home_uses_the_width_it_has_for_long_section_titles(
+    make_app: AppFactory, course_dir: Path
+) -> None:
+    long_title = "Training an RNN: backpropagation through time (BPTT)"
+    lecture = course_dir / "lecture15" / "lecture.toml"
+    text = lecture.read_text(encoding="utf-8").replace("The residual block", long_title)
+    lecture.write_text(text, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert long_title in screen_text(app)  # cut at 40 cells before
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        shown = screen_text(app)
+        assert long_title not in shown and "Training an RNN: backpropagation through ti…" in shown

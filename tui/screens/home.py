@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -18,7 +19,7 @@ from textual.widgets.option_list import Option
 from tui.i18n import percent, tr
 from tui.keys import jamo
 from tui.widgets.footer import LocalFooter
-from tui.widgets.rows import mastery_row
+from tui.widgets.rows import LABEL_WIDTH, mastery_row
 
 if TYPE_CHECKING:
     from tui.app import DlearnApp
@@ -121,8 +122,13 @@ class HomeScreen(Screen[None]):
         option_list = self.query_one("#sections", OptionList)
         highlighted = option_list.highlighted
         options: list[Option] = []
+        width = self.label_width(lang)
         for part in lecture.parts:
-            row = mastery_row(part.title.get(lang), parts.get(part.id, 0.0) if parts else None)
+            row = mastery_row(
+                part.title.get(lang),
+                parts.get(part.id, 0.0) if parts else None,
+                label_width=width,
+            )
             row.stylize("bold")
             options.append(Option(row, id=f"part:{part.id}"))
             for section in (s for s in lecture.sections if s.part == part.id):
@@ -132,6 +138,7 @@ class HomeScreen(Screen[None]):
                     "  " + section.title.get(lang),
                     sections.get(section.id, 0.0) if sections else None,
                     extra,
+                    label_width=width,
                 )
                 options.append(Option(row, id=f"section:{section.id}"))
         if mastery:  # the catalogue and the runs are read after the first frame
@@ -139,6 +146,20 @@ class HomeScreen(Screen[None]):
         option_list.set_options(options)
         option_list.highlighted = highlighted if highlighted is not None else 1
         self.query_one("#hint", Static).update(Text(tr("home_hint", lang), style="dim"))
+
+    def label_width(self, lang: str) -> int:
+        """Cells for the titles: as many as the longest needs, within the screen's width
+        less the bar, the percentage and a due count (42 at 80 columns as before)."""
+        lecture = self.app.course
+        titles = [p.title.get(lang) for p in lecture.parts]
+        titles += ["  " + s.title.get(lang) for s in lecture.sections]
+        longest = max((cell_len(t) for t in titles), default=0) + 1
+        room = (self.size.width or self.app.size.width) - 34
+        return max(LABEL_WIDTH, min(longest, room))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._shown:
+            self.call_after_refresh(self.refresh_data)
 
     def _lab_options(self, lang: str) -> list[Option]:
         """A "Labs" part: each lab with the verdict of its newest finished run."""
