@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Markdown, Tree
 
 from tests.tui.conftest import AppFactory, screen_text
@@ -65,3 +67,21 @@ async def test_tab_moves_to_the_text_and_t_hides_the_contents(make_app: AppFacto
         await pilot.pause()
         assert not notes(app).query_one("#toc").display
         assert notes(app).query_one("#note", Markdown).source.startswith("# The residual block")
+
+
+async def test_a_long_korean_title_in_the_contents_ends_in_an_ellipsis(
+    make_app: AppFactory, course_dir: Path
+) -> None:
+    lecture = course_dir / "lecture15" / "lecture.toml"
+    text = lecture.read_text(encoding="utf-8")
+    lecture.write_text(
+        text.replace("트랜스포머의 핵심 아이디어", "층만 쌓으면 될까: 성능 저하 문제"),
+        encoding="utf-8",
+    )
+    app = make_app(lang="ko", start="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        line = next(row for row in screen_text(app).splitlines() if "층만 쌓으면" in row)
+        contents = line.split("▕")[0]
+        assert "…" in contents  # cut, and said so (it stopped at "성능 저" before)
