@@ -181,8 +181,8 @@ def _wrong_unit(suffix: str, question: Question | None) -> InvalidResponse:
                 f"This answer has no unit: type the number without '{suffix}'.",
             )
         )
-    ko = ", ".join(dict.fromkeys([unit_label(question, "ko"), *accepted_units(question)]))
-    en = ", ".join(dict.fromkeys([unit_label(question, "en"), *accepted_units(question)]))
+    ko = ", ".join(list(dict.fromkeys([unit_label(question, "ko"), *accepted_units(question)]))[:3])
+    en = ", ".join(list(dict.fromkeys([unit_label(question, "en"), *accepted_units(question)]))[:3])
     return InvalidResponse(
         Text(
             f"'{suffix}'은(는) 이 문제의 단위가 아닙니다. 숫자만 쓰거나 {ko} 로 쓰세요.",

@@ -33,6 +33,10 @@ UNITS: dict[str, Unit] = {
 }
 
 
+# A bare count may carry its Korean counter ("256개", "15번"): it changes nothing.
+COUNTERS = ("개", "번", "회")
+
+
 def unit_label(question: Question, lang: str) -> str:
     """The question's unit as written after a number in `lang` ("params" is "개" in Korean)."""
     unit = UNITS.get(question.unit)
@@ -43,4 +47,6 @@ def accepted_units(question: Question) -> tuple[str, ...]:
     """Every spelling the question takes after its number (a bare number is always fine)."""
     known = UNITS.get(question.unit)
     spellings = (question.unit, *(known.spellings if known else ()), *question.units)
+    if not question.unit:
+        spellings += COUNTERS
     return tuple(dict.fromkeys(s for s in spellings if s))

@@ -489,7 +489,7 @@ STRINGS.update(
             "↑/↓ 고르기 · Enter 시작 · Esc 취소",
             "↑/↓ pick · Enter start · Esc cancel",
         ),
-        "units_none": ("단위 없이 숫자만 입력합니다.", "A number without a unit."),
+        "units_none": ("단위 없이 숫자만 (개·번은 붙여도 됩니다).", "A number without a unit."),
         "units_accepted": (
             "단위: {units} (숫자만 써도 됩니다)",
             "Unit: {units} (a bare number is fine)",

@@ -216,7 +216,7 @@ def test_units_are_decided_per_question_and_a_wrong_one_says_why() -> None:
     assert expected_text(params).ko == "8192개" and expected_text(params).en == "8192 params"
 
     bare = _numeric_q(0.36)
-    assert grade(bare, "0.36").correct
+    assert grade(bare, "0.36").correct and grade(bare, "0.36개").correct  # a counter is fine
     with pytest.raises(InvalidResponse) as info:
         grade(bare, "0.36 kg")
     assert "'kg'" in info.value.message.ko and "no unit" in info.value.message.en

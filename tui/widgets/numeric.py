@@ -49,7 +49,7 @@ class NumberAnswer(AnswerInput):
         if not self.question.unit:
             return tr("units_none", self.lang)
         label = unit_label(self.question, self.lang)
-        spelled = ", ".join(dict.fromkeys([label, *accepted_units(self.question)]))
+        spelled = ", ".join(list(dict.fromkeys([label, *accepted_units(self.question)]))[:3])
         return tr("units_accepted", self.lang, units=spelled)
 
     def box(self) -> Input:
