@@ -17,8 +17,21 @@ from typing import Any
 
 from content.generators import format_number
 from content.model import Question, Text
+from content.units import UNITS, Unit, accepted_units, unit_label
 
-__all__ = ["InvalidResponse", "Verdict", "expected_text", "grade", "normalise", "parse_number"]
+__all__ = [
+    "UNITS",
+    "InvalidResponse",
+    "Unit",
+    "Verdict",
+    "accepted_units",
+    "expected_text",
+    "grade",
+    "normalise",
+    "parse_number",
+    "read_number",
+    "unit_label",
+]
 
 
 class InvalidResponse(ValueError):
@@ -147,15 +160,68 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _FRACTION = re.compile(r"^([+-]?\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
 
 
+def _unit_key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().replace(" ", "")
+
+
+def _split_unit(raw: str) -> tuple[str, str]:
+    """("0.36", "kg") from "0.36 kg": the number runs up to its last digit."""
+    text = unicodedata.normalize("NFKC", raw).strip().replace("\u2212", "-")
+    match = re.match(r"^(.*\d)\s*(\D*)$", text)
+    if not match:
+        raise InvalidResponse(_NUMBER_HELP)
+    return match.group(1), match.group(2).strip()
+
+
+def _wrong_unit(suffix: str, question: Question | None) -> InvalidResponse:
+    if question is None or not question.unit:
+        return InvalidResponse(
+            Text(
+                f"이 답에는 단위가 없습니다: '{suffix}' 없이 숫자를 입력하세요.",
+                f"This answer has no unit: type the number without '{suffix}'.",
+            )
+        )
+    ko = ", ".join(list(dict.fromkeys([unit_label(question, "ko"), *accepted_units(question)]))[:3])
+    en = ", ".join(list(dict.fromkeys([unit_label(question, "en"), *accepted_units(question)]))[:3])
+    return InvalidResponse(
+        Text(
+            f"'{suffix}'은(는) 이 문제의 단위가 아닙니다. 숫자만 쓰거나 {ko} 로 쓰세요.",
+            f"'{suffix}' is not this question's unit. Type the number alone, or with {en}.",
+        )
+    )
+
+
+_LENIENT = ("%", "%p", "개")  # what `parse_number` alone takes, with no question to ask
+
+
 def parse_number(raw: str | float | int, unit: str = "") -> float:
     """A number from what a person types: "25.03", "25.03%", "1,234", "1e-3", " 3 ", "-0,5",
-    "１２" (full width), "1/3". Raises InvalidResponse for anything else."""
+    "１２" (full width), "1/3". Raises InvalidResponse for anything else.
+
+    Without a question to ask, "%", "%p", "개" and `unit` are all taken after the number;
+    grading is stricter (`read_number`: only the question's own units).
+    """
+    return _parse(raw, (unit, *_LENIENT), None)
+
+
+def read_number(question: Question, raw: str | float | int) -> float:
+    """The number in a response to `question`; a unit it does not take is refused with a
+    message naming the units it does take (0.6% is not an answer in %p)."""
+    return _parse(raw, accepted_units(question), question)
+
+
+def _parse(raw: str | float | int, units: tuple[str, ...], question: Question | None) -> float:
     if isinstance(raw, bool):
         raise InvalidResponse(_NUMBER_HELP)
     if isinstance(raw, (int, float)):
         value = float(raw)
     elif isinstance(raw, str):
-        value = _parse_text(raw, unit)
+        number, suffix = _split_unit(raw)
+        if suffix and _unit_key(suffix) not in {_unit_key(u) for u in units if u}:
+            if not re.search(r"\d", number):
+                raise InvalidResponse(_NUMBER_HELP)
+            raise _wrong_unit(suffix, question)
+        value = _parse_text(number)
     else:
         raise InvalidResponse(_NUMBER_HELP)
     if not math.isfinite(value):
@@ -163,12 +229,8 @@ def parse_number(raw: str | float | int, unit: str = "") -> float:
     return value
 
 
-def _parse_text(raw: str, unit: str) -> float:
-    text = unicodedata.normalize("NFKC", raw).strip().replace("\u2212", "-")
-    for suffix in (unit.strip(), "%", "%p", "개"):
-        if suffix and text.lower().endswith(suffix.lower()):
-            text = text[: -len(suffix)].strip()
-    text = text.replace(" ", "").replace("_", "")
+def _parse_text(text: str) -> float:
+    text = text.strip().replace(" ", "").replace("_", "")
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     elif text.count(",") == 1 and "." not in text:
@@ -188,7 +250,7 @@ def _parse_text(raw: str, unit: str) -> float:
 
 
 def _numeric(q: Question, response: Any) -> float:
-    value = parse_number(response, q.unit)
+    value = read_number(q, response)
     answer = float(q.answer) if isinstance(q.answer, (int, float)) else math.nan
     slack = q.tolerance + 1e-9 * max(1.0, abs(answer))  # float noise never costs a point
     return 1.0 if abs(value - answer) <= slack else 0.0
@@ -241,9 +303,14 @@ def expected_text(question: Question) -> Text:
         return Text(_fill(q.text.ko, q.blanks, "ko"), _fill(q.text.en, q.blanks, "en"))
     if q.type == "numeric" and isinstance(q.answer, (int, float)):
         written = _approx(float(q.answer), q.tolerance)
-        unit = f" {q.unit}" if q.unit and q.unit != "%" else q.unit
         around = f" (± {format_number(q.tolerance)})" if q.tolerance >= 1e-3 else ""
-        return Text(written + unit + around, written + unit + around)
+
+        def unit(lang: str) -> str:
+            label = unit_label(q, lang)
+            tight = label in ("%", "개")  # written against the number: 25.03%, 8192개
+            return label if tight or not label else f" {label}"
+
+        return Text(written + unit("ko") + around, written + unit("en") + around)
     if q.type == "order":
         return Text(
             " → ".join(f"{i + 1}. {t.get('ko')}" for i, t in enumerate(q.items)),
@@ -251,8 +318,8 @@ def expected_text(question: Question) -> Text:
         )
     if q.type == "match":
         return Text(
-            "; ".join(f"{p.left.get('ko')} — {p.right.get('ko')}" for p in q.pairs),
-            "; ".join(f"{p.left.get('en')} — {p.right.get('en')}" for p in q.pairs),
+            " / ".join(f"{p.left.get('ko')} — {p.right.get('ko')}" for p in q.pairs),
+            " / ".join(f"{p.left.get('en')} — {p.right.get('en')}" for p in q.pairs),
         )
     if q.type == "generated":
         return Text("(풀 때마다 새 숫자로 계산)", "(computed afresh at each attempt)")
@@ -262,8 +329,8 @@ def expected_text(question: Question) -> Text:
 def _numbered(indices: list[int], options: tuple[Text, ...]) -> Text:
     valid = [i for i in indices if 0 <= i < len(options)]
     return Text(
-        "; ".join(f"{i + 1}. {options[i].get('ko')}" for i in valid),
-        "; ".join(f"{i + 1}. {options[i].get('en')}" for i in valid),
+        " / ".join(f"{i + 1}. {options[i].get('ko')}" for i in valid),
+        " / ".join(f"{i + 1}. {options[i].get('en')}" for i in valid),
     )
 
 

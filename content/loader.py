@@ -63,7 +63,7 @@ _TYPE_KEYS: dict[str, set[str]] = {
     "multi": {"options", "answer"},
     "ox": {"answer"},
     "cloze": {"blanks"},
-    "numeric": {"answer", "tolerance", "unit"},
+    "numeric": {"answer", "tolerance", "unit", "units"},
     "order": {"items"},
     "match": {"pairs"},
     "generated": {"generator"},
@@ -365,6 +365,7 @@ def _typed_fields(qtype: str, entry: dict[str, Any], text: Text) -> dict[str, An
             "answer": _number(_require(entry, "answer"), "answer"),
             "tolerance": tolerance,
             "unit": _string(entry.get("unit", ""), "unit"),
+            "units": _strings(entry.get("units", []), "units"),
         }
     if qtype == "order":
         items = _texts(_require(entry, "items"), "items")

@@ -96,7 +96,9 @@ class Question:
     ox:       `answer` is a bool (True = O).
     cloze:    `text` holds one `___` per blank; `blanks[i]` lists accepted spellings of blank i
               (Korean and English variants together).
-    numeric:  `answer` is a float, `tolerance` absolute, `unit` optional.
+    numeric:  `answer` is a float, `tolerance` absolute, `unit` optional (e.g. "%p", "params");
+              `units` lists further spellings accepted after the number, beyond the ones
+              `content.answers.UNITS` knows for `unit` (a bare number is always accepted).
     order:    `items` listed in the correct order (the UI shuffles them).
     match:    `pairs` listed matched (the UI shuffles the right-hand side).
     generated: `generator` names an entry of `content.generators.GENERATORS`; calling it with
@@ -116,6 +118,7 @@ class Question:
     blanks: tuple[tuple[str, ...], ...] = ()
     tolerance: float = 0.0
     unit: str = ""
+    units: tuple[str, ...] = ()
     items: tuple[Text, ...] = ()
     pairs: tuple[MatchPair, ...] = ()
     generator: str | None = None

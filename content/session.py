@@ -46,9 +46,9 @@ def review_queue(
     """The questions to review now, at most `limit` of them.
 
     Due cards come first, most overdue first, then never-seen questions in lecture order
-    (at most `new_limit`). With an exam date the same cards are ordered by their predicted
-    recall on the exam day, lowest first; a never-seen question counts as 0, so unseen
-    material is learnt before seen material is polished.
+    (at most `new_limit`). With an exam date the due cards are ordered by their predicted
+    recall on the exam day, lowest first, and the new ones still follow them: the app
+    promises "due first, then new", and a card left due decays further while new ones wait.
     """
     now = as_utc(now)
     order = _lecture_order(lecture)
@@ -64,8 +64,8 @@ def review_queue(
         queue = due + new
     else:
         at = max(exam_cutoff(exam_date), now)
-        recall = {q.id: scheduler.retrievability(states.get(q.id), at) for q in due + new}
-        queue = sorted(due + new, key=lambda q: (recall[q.id], order[q.id]))
+        recall = {q.id: scheduler.retrievability(states.get(q.id), at) for q in due}
+        queue = sorted(due, key=lambda q: (recall[q.id], order[q.id])) + new
     return queue[: max(limit, 0)]
 
 
@@ -84,6 +84,8 @@ class ExamAnswer:
     correct: bool
     response: str  # the learner's answer, written out for display
     expected: str  # the right answer, written out for display
+    raw: str | None = None  # the response itself as JSON (None: unanswered, or an old exam)
+    seed: int | None = None  # a generated question's numbers: instantiate with Random(seed)
 
 
 @dataclass

@@ -64,8 +64,18 @@ def _v2_review_index(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX reviews_by_question ON reviews (question_id, id)")
 
 
+def _v3_exam_answers(db: sqlite3.Connection) -> None:
+    """A mock exam's answers are reviews too (a missed question comes back for review);
+    `reviews.exam_id` says which exam a review came from (NULL: a review session)."""
+    db.execute("ALTER TABLE reviews ADD COLUMN exam_id INTEGER REFERENCES exams (id)")
+
+
 # MIGRATIONS[i] takes a database at schema version i to version i + 1. Only ever append.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_tables, _v2_review_index]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_tables,
+    _v2_review_index,
+    _v3_exam_answers,
+]
 
 
 def schema_version() -> int:
@@ -155,8 +165,11 @@ class ProgressStore:
         duration_s: float,
         now: datetime,
         scheduler: Scheduler,
+        exam_id: int | None = None,
     ) -> CardState:
-        """Log one review and reschedule its card, atomically; returns the new card state."""
+        """Log one review and reschedule its card, atomically; returns the new card state.
+
+        `exam_id` marks an answer given in that mock exam rather than in a review session."""
         now = as_utc(now, "review time")
         rating = Rating(rating)
         with self._transaction() as db:
@@ -167,7 +180,7 @@ class ProgressStore:
             new = scheduler.review(old, question_id, rating, now)
             db.execute(
                 "INSERT INTO reviews (question_id, section, rating, correct, response,"
-                " duration_s, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " duration_s, at, exam_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     question_id,
                     section,
@@ -176,6 +189,7 @@ class ProgressStore:
                     response,
                     float(duration_s),
                     now.isoformat(),
+                    exam_id,
                 ),
             )
             db.execute(
@@ -230,6 +244,14 @@ class ProgressStore:
         assert exam_id is not None
         return exam_id
 
+    def exam_review_ids(self, exam_id: int) -> list[str]:
+        """The questions whose answers in exam `exam_id` were logged as reviews."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT question_id FROM reviews WHERE exam_id = ? ORDER BY id", (exam_id,)
+            ).fetchall()
+        return [q for (q,) in rows]
+
     def exams(self) -> list[ExamResult]:
         """Every saved exam, newest first."""
         with self._lock:
@@ -244,7 +266,7 @@ class ProgressStore:
                 started=as_utc(datetime.fromisoformat(started)),
                 finished=as_utc(datetime.fromisoformat(finished)),
                 time_limit_s=int(limit),
-                answers=[ExamAnswer(**a) for a in json.loads(answers)],
+                answers=[_exam_answer(a) for a in json.loads(answers)],
             )
             for exam_id, lecture, started, finished, limit, answers in rows
         ]
@@ -303,6 +325,12 @@ class ProgressStore:
                 if isinstance(exc, sqlite3.Error):
                     raise _store_error(self.path, exc) from exc
                 raise
+
+
+def _exam_answer(entry: dict[str, object]) -> ExamAnswer:
+    """One stored exam answer; keys an older or newer dlearn wrote are tolerated."""
+    known = {f for f in ExamAnswer.__dataclass_fields__}
+    return ExamAnswer(**{k: v for k, v in entry.items() if k in known})  # type: ignore[arg-type]
 
 
 def _parse_card(text: str) -> CardState | None:

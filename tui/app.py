@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from tui.i18n import LANG_NAMES, relabel, tr
+from tui.i18n import LANG_NAMES, STRINGS, relabel, tr
 
 if TYPE_CHECKING:
     from content.model import Course, Lecture, Problem
@@ -101,7 +101,7 @@ class DlearnApp(App[None]):
         content_dir: Path | None,
         start: str,
         exam_questions: int,
-        exam_minutes: int | None,
+        exam_minutes: float | None,
         now: Callable[[], datetime],
         seed: int | None,
     ) -> None:
@@ -284,8 +284,10 @@ class DlearnApp(App[None]):
 
         already_open = any(isinstance(s, CommandPalette) for s in self.screen_stack)
         if self.use_command_palette and not already_open:
+            from tui.screens.palette import LocalPalette
+
             placeholder = tr("palette_placeholder", self.lang)
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+            self.push_screen(LocalPalette(lang=self.lang, placeholder=placeholder))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         lang = self.lang
@@ -317,7 +319,37 @@ class DlearnApp(App[None]):
         yield SystemCommand(
             tr("cmd_lang_title", lang), tr("cmd_lang", lang), self.action_toggle_lang
         )
-        yield from super().get_system_commands(screen)
+        yield from self._palette_extras(screen, lang)
+
+    # -- issue 17: glossary and wrong answers in the palette, Textual's entries translated --
+
+    def _palette_extras(self, screen: Screen[Any], lang: str) -> Iterable[SystemCommand]:
+        if self.lecture is not None:
+            yield SystemCommand(
+                tr("cmd_glossary_title", lang),
+                tr("cmd_glossary", lang),
+                partial(self.open_screen, "notes", "glossary"),
+            )
+            yield SystemCommand(
+                tr("cmd_wrong_title", lang), tr("cmd_wrong", lang), self.action_last_wrong
+            )
+        for command in super().get_system_commands(screen):
+            key = f"cmd_textual_{command.title.lower()}"
+            if key in STRINGS:  # Textual's own entries (Theme, Quit, Keys...) in `lang`
+                command = SystemCommand(tr(key, lang), tr(f"{key}_help", lang), command.callback)
+            yield command
+
+    async def action_last_wrong(self) -> None:
+        """The wrong answers of the newest mock exam that had any."""
+        from tui.screens.exam_result import reopen
+
+        for exam in self.store.exams():
+            screen = reopen(self.course, exam)
+            if screen.wrong():
+                await self.push_screen(screen)
+                screen.action_wrong()
+                return
+        self.notify(tr("no_wrong_answers", self.lang))
 
 
 def create_app(
@@ -327,7 +359,7 @@ def create_app(
     content_dir: Path | None,
     start: str = "home",
     exam_questions: int = 25,
-    exam_minutes: int | None = None,
+    exam_minutes: float | None = None,
     now: Callable[[], datetime] = utc_now,
     seed: int | None = None,
     exam_enrichment: bool = False,

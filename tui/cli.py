@@ -52,7 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-n", "--questions", type=int, default=25, help="number of questions (default 25)"
     )
     exam.add_argument(
-        "--minutes", type=int, default=None, help="time limit (default: 1.5 minutes a question)"
+        "--minutes",
+        type=float,
+        default=None,
+        help="time limit in minutes, e.g. 20 or 7.5 (default: 1.5 minutes a question)",
     )
     exam.add_argument(
         "--enrichment",
@@ -95,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "exam" and args.questions < 1:
         parser.error(f"--questions must be at least 1, got {args.questions}")
+    if args.command == "exam" and args.minutes is not None and not 0 < args.minutes <= 600:
+        parser.error(f"--minutes must be more than 0 and at most 600, got {args.minutes:g}")
 
     from tui.app import create_app
 

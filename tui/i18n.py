@@ -430,3 +430,120 @@ def relabel(root: DOMNode, lang: str) -> None:
     for node in root.walk_children(with_self=True):
         if isinstance(getattr(type(node), "lang", None), Reactive):
             node.lang = lang  # type: ignore[attr-defined]
+
+
+# -- issue 17: the Review half at 80x24 in Korean (appended in one block for merging) --------
+STRINGS.update(
+    {
+        "unreadable": (
+            "{answer} (채점할 수 없는 답: {why})",
+            "{answer} (could not be graded: {why})",
+        ),
+        "past_exams_hint": (
+            "↑/↓로 고르고 Enter: 결과와 틀린 문제 다시 보기",
+            "↑/↓ and Enter: the result and its wrong answers again",
+        ),
+        "again_card": ("다시 보기", "again"),
+        "scroll_keys": ("스크롤", "scroll"),
+        "palette_no_match": ("찾는 명령이 없습니다", "No matches found"),
+        "cmd_glossary_title": ("용어집 (glossary)", "Glossary"),
+        "cmd_glossary": ("한국어↔영어 용어와 뜻", "Key terms, Korean and English"),
+        "cmd_wrong_title": ("오답: 최근 모의고사에서 틀린 문제", "Wrong answers of the last exam"),
+        "cmd_wrong": ("틀린 문제를 하나씩 다시 보기", "Walk through the exam's wrong answers"),
+        "no_wrong_answers": (
+            "틀린 문제가 있는 모의고사가 없습니다.",
+            "No exam with wrong answers yet.",
+        ),
+        "cmd_textual_theme": ("테마", "Theme"),
+        "cmd_textual_theme_help": ("화면 색 테마 바꾸기", "Change the colour theme"),
+        "cmd_textual_quit": ("종료", "Quit"),
+        "cmd_textual_quit_help": ("dlearn 끝내기", "Quit dlearn"),
+        "cmd_textual_keys": ("키 도움말", "Keys"),
+        "cmd_textual_keys_help": (
+            "지금 쓸 수 있는 키와 도움말 보이기/숨기기",
+            "Show or hide the keys that work here",
+        ),
+        "cmd_textual_maximize": ("최대화", "Maximize"),
+        "cmd_textual_maximize_help": ("선택한 부분을 화면 가득 보기", "Maximize the focused part"),
+        "cmd_textual_minimize": ("원래 크기로", "Minimize"),
+        "cmd_textual_minimize_help": ("최대화를 풀고 원래대로", "Back to the normal layout"),
+        "cmd_textual_screenshot": ("스크린샷", "Screenshot"),
+        "cmd_textual_screenshot_help": (
+            "지금 화면을 SVG 파일로 저장",
+            "Save the screen as an SVG file",
+        ),
+        "exam_date_help": (
+            "날짜를 입력하고 Enter (예: {example}, 12/10, 12월 10일, 2026.12.10). "
+            "비우고 Enter면 시험일을 지웁니다. Esc 취소.",
+            "Type a date and Enter (e.g. {example}, 12/10, 2026.12.10). "
+            "Empty + Enter clears the date. Esc cancels.",
+        ),
+        "exam_date_bad": (
+            "{text} 날짜로 읽을 수 없습니다. 예: {example}, 12/10, 12월 10일",
+            "{text} is not a date. Example: {example}, 12/10",
+        ),
+        "exam_date_past": (
+            "{date} 이미 지났습니다. 오늘({today}) 이후 날짜를 입력하세요.",
+            "{date} has passed. Enter today ({today}) or a later date.",
+        ),
+        "exam_date_set": ("시험일을 {date} 정했습니다.", "Exam date set to {date}."),
+        "exam_setup_title": ("모의고사: 문항 수와 시간", "Mock exam: length and time"),
+        "exam_setup_row": ("{n}문항 · 제한 {time}", "{n} questions · {time}"),
+        "exam_setup_keys": (
+            "↑/↓ 고르기 · Enter 시작 · Esc 취소",
+            "↑/↓ pick · Enter start · Esc cancel",
+        ),
+        "units_none": ("단위 없이 숫자만 (개·번은 붙여도 됩니다).", "A number without a unit."),
+        "units_accepted": (
+            "단위: {units} (숫자만 써도 됩니다)",
+            "Unit: {units} (a bare number is fine)",
+        ),
+    }
+)
+
+
+# How the digits 0-9 are read in Korean (영 일 이 삼 사 오 육 칠 팔 구): which end in a
+# final consonant, and which of those is ㄹ (일, 칠, 팔), which takes 로, not 으로.
+_DIGIT_FINAL = {"0": "ㅇ", "1": "ㄹ", "3": "ㅁ", "6": "ㄱ", "7": "ㄹ", "8": "ㄹ"}
+_PLACE_FINAL = {1: "ㅂ", 2: "ㄱ", 3: "ㄴ", 4: "ㄴ"}  # 십, 백, 천, 만 (10, 100, 1000, 10000)
+_FINALS = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+
+
+def _final_sound(word: str) -> str | None:
+    """The final consonant of `word` as it is read aloud ("" for none, None if unknown)."""
+    text = word.rstrip(" .,!?'\")”’")
+    if not text:
+        return None
+    last = text[-1]
+    if "가" <= last <= "힣":
+        return _FINALS[(ord(last) - 0xAC00) % 28].strip()
+    if last.isdigit():
+        digits = text[len(text) - len(text.rstrip("0123456789")) :]
+        zeros = len(digits) - len(digits.rstrip("0"))
+        if zeros and digits.strip("0"):  # 10 십, 20 이십, 100 백...: read by its place
+            return _PLACE_FINAL.get(zeros % 4 or 4, "ㄴ")
+        return _DIGIT_FINAL.get(last, "")
+    if last.isascii() and last.isalpha():  # English letters: as read in Korean
+        return "ㄹ" if last.lower() == "l" else ("ㅁ" if last.lower() in "mn" else "")
+    return None
+
+
+def particle(word: str, pair: str) -> str:
+    """The form of a Korean particle that fits after `word`: 은/는, 이/가, 을/를, 으로/로.
+
+    `pair` is written "with final/without final" ("은/는"); the last syllable's reading
+    decides, digits read as numbers ("2026-12-10" ends in 십: 은, 으로; "...-11" in 일:
+    은, 로). For 으로/로 a final ㄹ counts as none.
+    """
+    with_final, without = pair.split("/")
+    final = _final_sound(word)
+    if final is None:
+        return f"{with_final}({without})" if pair != "으로/로" else "(으)로"
+    if pair == "으로/로" and final == "ㄹ":
+        return without
+    return with_final if final else without
+
+
+def with_particle(word: str, pair: str, lang: str) -> str:
+    """`word` followed by the fitting form of `pair` in Korean; `word` alone in English."""
+    return word + particle(word, pair) if lang == "ko" else word

@@ -9,7 +9,7 @@ import pytest
 
 from content.answers import InvalidResponse, expected_text, grade, normalise, parse_number
 from content.loader import load_course
-from content.model import Question
+from content.model import Question, Text
 from tests.content.test_loader import GOOD_QUESTIONS, write_lecture
 
 
@@ -177,3 +177,58 @@ def test_match(bank: dict[str, Question]) -> None:
 def test_generated_questions_must_be_instantiated_first(bank: dict[str, Question]) -> None:
     with pytest.raises(ValueError, match="instantiate"):
         grade(bank["q-gen"], "0.5")
+
+
+def _numeric_q(
+    answer: float, unit: str = "", units: tuple[str, ...] = (), tolerance: float = 0.005
+) -> Question:
+    return Question(
+        id="n",
+        section="s",
+        type="numeric",
+        text=Text("q", "q"),
+        explanation=Text("e", "e"),
+        answer=answer,
+        tolerance=tolerance,
+        unit=unit,
+        units=units,
+    )
+
+
+def test_a_percentage_is_not_an_answer_in_percentage_points() -> None:
+    q = _numeric_q(0.60, "%p")
+    for typed in ("0.60 %p", "0.6", "0.6%p", "0.6 %포인트", "0.6 pp"):
+        assert grade(q, typed).correct, typed
+    with pytest.raises(InvalidResponse) as info:
+        grade(q, "0.6%")
+    assert "'%'" in info.value.message.ko and "%p" in info.value.message.ko
+    assert "not this question's unit" in info.value.message.en
+
+
+def test_units_are_decided_per_question_and_a_wrong_one_says_why() -> None:
+    params = _numeric_q(8192, "params", tolerance=0)
+    for typed in ("8192", "8192개", "8192 params", "8,192 parameters"):
+        assert grade(params, typed).correct, typed
+    with pytest.raises(InvalidResponse) as info:
+        grade(params, "8192 p")
+    assert "'p'" in info.value.message.en and "params" in info.value.message.en
+    assert "개" in info.value.message.ko
+    assert expected_text(params).ko == "8192개" and expected_text(params).en == "8192 params"
+
+    bare = _numeric_q(0.36)
+    assert grade(bare, "0.36").correct and grade(bare, "0.36개").correct  # a counter is fine
+    with pytest.raises(InvalidResponse) as info:
+        grade(bare, "0.36 kg")
+    assert "'kg'" in info.value.message.ko and "no unit" in info.value.message.en
+
+    own = _numeric_q(0.36, "kg", units=("킬로그램",))  # a question may add spellings
+    assert grade(own, "0.36 kg").correct and grade(own, "0.36킬로그램").correct
+
+
+def test_several_right_options_are_not_joined_into_a_stray_period() -> None:
+    base = {"section": "s", "text": Text("q", "q"), "explanation": Text("e", "e")}
+    options = tuple(Text(f"보기 {i}이다.", f"Option {i} holds.") for i in range(4))
+    q = Question(id="m", type="multi", options=options, answer=(0, 2), **base)  # type: ignore[arg-type]
+    written = expected_text(q)
+    assert ".;" not in written.ko and ".;" not in written.en
+    assert written.ko == "1. 보기 0이다. / 3. 보기 2이다."

@@ -327,3 +327,41 @@ def test_a_file_locked_too_long_is_a_clear_error(
         other.close()
         review(store, "q1", Rating.GOOD, T0)  # works once the lock is released
         assert len(store.reviews()) == 1
+
+
+def test_v3_exam_answers_keeps_old_exams_and_marks_exam_reviews(tmp_path: Path) -> None:
+    """A v2 file's exams (answers without their JSON or seed) still load after v3, and an
+    exam's answers logged as reviews are told apart from a review session's."""
+    path = tmp_path / FILE_NAME
+    db = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](db)
+    MIGRATIONS[1](db)
+    db.execute("PRAGMA user_version = 2")
+    old = '[{"question_id": "q1", "section": "s0", "correct": false, "response": "0.36 kg",'
+    old += ' "expected": "0.360"}]'
+    db.execute(
+        "INSERT INTO exams (lecture, started, finished, time_limit_s, answers)"
+        " VALUES ('l', ?, ?, 60, ?)",
+        (T0.isoformat(), T0.isoformat(), old),
+    )
+    db.close()
+    with ProgressStore.open(tmp_path) as store:
+        (exam,) = store.exams()
+        assert exam.answers[0].response == "0.36 kg" and exam.answers[0].raw is None
+        assert exam.answers[0].seed is None
+        store.record_review(
+            question_id="q1",
+            section="s0",
+            rating=Rating.AGAIN,
+            correct=False,
+            response='"0.36"',
+            duration_s=3.0,
+            now=T0,
+            scheduler=Scheduler(),
+            exam_id=exam.id,
+        )
+        review(store, "q2", Rating.GOOD, T0)
+        assert exam.id is not None and store.exam_review_ids(exam.id) == ["q1"]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    db.close()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.tui.answering import answer_keys
 from tests.tui.conftest import AppFactory, Clock, screen_text, wait_until
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.exam import ExamScreen
 from tui.screens.exam_result import ExamResultScreen
 from tui.screens.home import HomeScreen
+from tui.screens.progress import ProgressScreen
+from tui.screens.review import ReviewScreen
 from tui.screens.wrong_answers import WrongAnswersScreen
 
 FOUR = {"t-single", "t-ox", "t-numeric", "t-multi"}
@@ -98,6 +102,7 @@ async def test_time_out_submits_by_itself(make_app: AppFactory, clock: Clock) ->
         await wait_until(pilot, lambda: "Time ran out" in screen_text(app))
         text = screen_text(app)
         assert "Time ran out" in text and "Score 1/2 (50%)" in text
+        assert "Time 1:00 of 1:00" in text  # not 1:01: the clock ran past the limit
         (saved,) = app.store.exams()
         assert saved.time_limit_s == 60 and saved.correct == 1
         await pilot.pause()  # let the closed screens' last callbacks run before the app exits
@@ -117,3 +122,56 @@ async def test_leaving_an_exam_asks_first(make_app: AppFactory) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert app.store.exams() == []
+
+
+async def test_missed_questions_come_back_in_review_and_a_past_exam_reopens(
+    make_app: AppFactory, clock: Clock
+) -> None:
+    app = make_app(start="exam", only=FOUR, exam_questions=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await answer(pilot, right=True)  # single
+        await answer(pilot, right=False)  # ox: missed
+        await answer(pilot, right=True)  # numeric
+        await answer(pilot, right=False)  # multi: half right, so missed
+        await pilot.pause()
+        if isinstance(app.screen, ConfirmScreen):
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen)
+        (saved,) = app.store.exams()
+        assert [a.raw for a in saved.answers] == ["1", "true", '"25.03"', "[0]"]
+        # every answer became a review: the two missed ones are due again soon
+        assert saved.id is not None
+        assert sorted(app.store.exam_review_ids(saved.id)) == sorted(FOUR)
+        states = app.store.card_states()
+        missed = {qid for qid, s in states.items() if s.due <= clock.time + timedelta(minutes=2)}
+        assert missed == {"t-ox", "t-multi"}
+
+        await pilot.press("escape")  # home
+        await pilot.pause()
+        clock.advance(120)  # the missed ones are due, the right ones not yet
+        await pilot.press("r")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert [q.id for q in review.queue] == ["t-ox", "t-multi"]  # the missed ones
+
+        await pilot.press("escape", "p")  # progress: the exam is a row to reopen
+        await pilot.pause()
+        assert isinstance(app.screen, ProgressScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamResultScreen)
+        assert "Score 2/4 (50%)" in screen_text(app)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WrongAnswersScreen)
+        text = screen_text(app)
+        assert "Wrong answer 1/2" in text and "Your answer: O" in text
+        await pilot.press("right")
+        await pilot.pause()
+        assert "Your answer: 1. forget gate" in screen_text(app)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ProgressScreen)  # back where the exam was picked

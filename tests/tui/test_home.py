@@ -217,3 +217,105 @@ async def test_course_cache_follows_edits(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "What comes out of a residual block?" in screen_text(app)
+
+
+async def test_home_counts_a_card_the_moment_it_falls_due(
+    make_app: AppFactory, clock: Clock
+) -> None:
+    app = make_app(lang="ko")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.store.record_review(
+            question_id="t-ox",
+            section="residual-block",
+            rating=Rating.AGAIN,  # due again in a minute
+            correct=False,
+            response="true",
+            duration_s=4.0,
+            now=clock.time,
+            scheduler=Scheduler(),
+        )
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.refresh_data()
+        await pilot.pause()
+        assert "복습 예정 0" in screen_text(app)
+        assert home._due_timer is not None  # the screen watches the clock by itself
+        clock.advance(61)
+        home.check_due()  # what the timer calls each second
+        await pilot.pause()
+        assert "복습 예정 1" in screen_text(app)
+
+
+def test_particles_follow_the_last_syllables_reading() -> None:
+    from tui.i18n import particle
+
+    assert particle("2025-06-20", "은/는") == "은"  # 이십
+    assert particle("2026-12-10", "으로/로") == "으로"  # 십
+    assert particle("2026-12-11", "으로/로") == "로"  # 일: ㄹ takes 로
+    assert particle("2026-12-12", "은/는") == "는"  # 이
+    assert particle("2026-12-13", "으로/로") == "으로"  # 삼
+    assert particle("2026-12-16", "은/는") == "은"  # 육
+    assert particle("2026-12-17", "으로/로") == "로"  # 칠
+    assert particle("2026-12-18", "으로/로") == "로"  # 팔
+    assert particle("2026-12-19", "은/는") == "는"  # 구
+    assert particle("블록", "은/는") == "은" and particle("잔차", "으로/로") == "로"
+
+
+def test_the_date_forms_a_korean_student_types() -> None:
+    from datetime import date
+
+    from tui.screens.exam_date import read_date
+
+    today = date(2025, 6, 2)
+    for typed in (
+        "2025-12-10",
+        "2025.12.10",
+        "2025/12/10",
+        "2025년 12월 10일",
+        "12/10",
+        "12월 10일",
+    ):
+        assert read_date(typed, today) == date(2025, 12, 10), typed
+    assert read_date("3/1", today) == date(2026, 3, 1)  # no year: the next such day
+    assert read_date("2/30", today) is None and read_date("june", today) is None
+
+
+async def test_exam_date_messages_in_korean(make_app: AppFactory) -> None:
+    app = make_app(lang="ko")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert "예: 2025-06-30" in screen_text(app)  # four weeks ahead, not a past date
+        await pilot.press(*"june", "enter")
+        await pilot.pause()
+        assert "'june'는 날짜로 읽을 수 없습니다. 예: 2025-06-30" in screen_text(app)
+        await pilot.press(*["backspace"] * 4, *"2025-05-20", "enter")
+        await pilot.pause()
+        assert "2025-05-20은 이미 지났습니다" in screen_text(app)
+        await pilot.press(*["backspace"] * 10, *"12/10", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.store.get_setting("exam_date") == "2025-12-10"
+        told = [n.message for n in app._notifications]
+        assert "시험일을 2025-12-10으로 정했습니다." in told
+
+
+async def test_home_uses_the_width_it_has_for_long_section_titles(
+    make_app: AppFactory, course_dir: Path
+) -> None:
+    long_title = "Training an RNN: backpropagation through time (BPTT)"
+    lecture = course_dir / "lecture15" / "lecture.toml"
+    text = lecture.read_text(encoding="utf-8").replace("The residual block", long_title)
+    lecture.write_text(text, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert long_title in screen_text(app)  # cut at 40 cells before
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        shown = screen_text(app)
+        assert long_title not in shown and "Training an RNN: backpropagation through ti…" in shown

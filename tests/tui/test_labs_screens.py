@@ -351,3 +351,16 @@ async def test_the_probe_pane_follows_the_arm_in_training(
         app.screen.redraw()  # as the next batch of events would
         await pilot.pause()
         assert view.probe["name"] == "gates/hidden"
+
+
+async def test_a_long_parameter_name_keeps_to_its_column(make_app: AppFactory) -> None:
+    app = make_app(lang="ko")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(LabsScreen(lab_id="memory"))
+        await pilot.pause()
+        await pilot.pause()
+        box = app.screen.query_one("#param-batches_per_epoch", Input)
+        name = box.parent.query(".param-name").first()  # type: ignore[union-attr]
+        assert name.region.width >= len("batches_per_epoch") + 1
+        assert name.region.right <= box.region.x  # the name ends before its value starts

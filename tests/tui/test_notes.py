@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Markdown, Tree
 
 from tests.tui.conftest import AppFactory, screen_text
@@ -76,3 +78,21 @@ def test_the_glossary_shows_each_terms_synonyms() -> None:
     assert "**경사** ↔ **gradient**" in ko and "(같은 뜻으로 쓰이는 말: 기울기)" in ko
     en = page_markdown(lecture, ("glossary", ""), "en")
     assert "*(also written in Korean as: 지름길)*" in en
+
+
+async def test_a_long_korean_title_in_the_contents_ends_in_an_ellipsis(
+    make_app: AppFactory, course_dir: Path
+) -> None:
+    lecture = course_dir / "lecture15" / "lecture.toml"
+    text = lecture.read_text(encoding="utf-8")
+    lecture.write_text(
+        text.replace("트랜스포머의 핵심 아이디어", "층만 쌓으면 될까: 성능 저하 문제"),
+        encoding="utf-8",
+    )
+    app = make_app(lang="ko", start="notes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        line = next(row for row in screen_text(app).splitlines() if "층만 쌓으면" in row)
+        contents = line.split("▕")[0]
+        assert "…" in contents  # cut, and said so (it stopped at "성능 저" before)

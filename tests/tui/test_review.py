@@ -188,3 +188,41 @@ async def test_real_bank_smoke(data_dir, clock: Clock) -> None:  # type: ignore[
             await pilot.press("enter")
             await pilot.pause()
         assert [r.correct for r in app.store.reviews()] == [True, False, True]
+
+
+async def test_due_cards_come_first_even_with_an_exam_date_and_again_is_not_new(
+    make_app: AppFactory, clock: Clock
+) -> None:
+    from datetime import timedelta
+
+    from content.scheduler import Scheduler
+
+    app = make_app(lang="ko", start="home", only={"t-single", "t-ox", "t-multi"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.set_exam_date((clock.time + timedelta(days=7)).date())
+        app.store.record_review(
+            question_id="t-multi",
+            section="lstm",
+            rating=Rating.AGAIN,
+            correct=False,
+            response="[1]",
+            duration_s=5.0,
+            now=clock.time - timedelta(minutes=5),
+            scheduler=Scheduler(),
+        )
+        await pilot.press("r")
+        await pilot.pause()
+        screen = review_screen(app)
+        assert [q.id for q in screen.queue] == ["t-multi", "t-single", "t-ox"]
+        assert "복습 예정" in screen_text(app) or "· 복습" in screen_text(app)
+        assert "새 문항" not in screen_text(app)
+        await answer_current(pilot, right=False)
+        await pilot.press("1", "enter")  # Again: it comes back at the end
+        await pilot.pause()
+        for _ in range(2):
+            await answer_current(pilot, right=True)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert screen.attempt is not None and screen.attempt.bank.id == "t-multi"
+        assert "새 문항" not in screen_text(app) and "다시 보기" in screen_text(app)

@@ -3,11 +3,15 @@
 All answer inputs are mounted at once and only the current one is shown, so the learner
 can go back and forth (PgUp/PgDn, Enter = next) and change answers. Ctrl+S submits after a
 confirmation; when time runs out the exam submits itself. The result is saved with
-`ProgressStore.save_exam` and shown on the result screen.
+`ProgressStore.save_exam` and shown on the result screen. Each answer is also logged as a
+review of its question (missed or unanswered: Again, right: Good), so what the exam found
+comes back in review; each generated question's seed is kept so a past exam can be reopened.
 """
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -56,13 +60,14 @@ class ExamScreen(Screen[None]):
 
     app: DlearnApp  # type: ignore[assignment]
 
-    def __init__(self, questions: int = 25, minutes: int | None = None) -> None:
+    def __init__(self, questions: int = 25, minutes: float | None = None) -> None:
         super().__init__()
         self.n = questions
         self.minutes = minutes
         self.questions: list[Question] = []
         self.finished = False
         self.timer: Timer | None = None
+        self.warning: str | None = None  # why Enter did not take the answer; kept until it changes
 
     def compose(self) -> ComposeResult:
         self.set_reactive(ExamScreen.lang, self.app.lang)
@@ -78,9 +83,12 @@ class ExamScreen(Screen[None]):
     async def on_mount(self) -> None:
         app = self.app
         drawn = draw_exam(app.course, self.n, app.rng, include_enrichment=app.exam_enrichment)
-        self.questions = [instantiate(q, app.rng) for q in drawn]
+        self.seeds = [app.rng.randrange(2**31) for _ in drawn]
+        self.questions = [
+            instantiate(q, random.Random(seed)) for q, seed in zip(drawn, self.seeds, strict=True)
+        ]
         self.time_limit_s = (
-            self.minutes * 60 if self.minutes else SECONDS_PER_QUESTION * len(self.questions)
+            round(self.minutes * 60) if self.minutes else SECONDS_PER_QUESTION * len(self.questions)
         )
         self.started = app.now()
         if not self.questions:
@@ -97,6 +105,21 @@ class ExamScreen(Screen[None]):
 
     def widgets(self) -> list[AnswerInput]:
         return list(self.query_one("#answers").query_children(AnswerInput))
+
+    def unreadable(self, index: int) -> InvalidResponse | None:
+        """Why the answer to question `index` cannot be graded, or None (also when empty)."""
+        response = self.widgets()[index].response()
+        if response is None:
+            return None
+        try:
+            grade(self.questions[index], response)
+        except InvalidResponse as exc:
+            return exc
+        return None
+
+    def answered(self, index: int) -> bool:
+        """An answer that can be graded: "abc" in a number box is not one."""
+        return self.widgets()[index].response() is not None and self.unreadable(index) is None
 
     def remaining(self) -> float:
         return self.time_limit_s - (self.app.now() - self.started).total_seconds()
@@ -116,7 +139,7 @@ class ExamScreen(Screen[None]):
         if self.finished or not self.questions:
             return
         widgets = self.widgets()
-        answered = [w.response() is not None for w in widgets]
+        answered = [self.answered(i) for i in range(len(widgets))]
         status = tr(
             "exam_status",
             lang,
@@ -139,6 +162,9 @@ class ExamScreen(Screen[None]):
             Text(f"{self.current + 1}. {text}", style="bold")
         )
         hint = self.query_one("#hint", Static)
+        if self.warning is not None:  # the countdown's redraw must not wipe it out
+            hint.update(Text(self.warning, style="bold"))
+            return
         keys = f"{widgets[self.current].keys_hint()} · {tr('enter_next', lang)}"
         hint.update(Text(keys, style="dim"))
 
@@ -147,6 +173,7 @@ class ExamScreen(Screen[None]):
             self.relabel()
 
     def watch_current(self, old: int, new: int) -> None:
+        self.warning = None
         widgets = self.widgets()
         widgets[old].display = False
         widgets[new].display = True
@@ -160,6 +187,7 @@ class ExamScreen(Screen[None]):
 
     @on(AnswerChanged)
     def _changed(self) -> None:
+        self.warning = None
         self.relabel()
 
     @on(AnswerRejected)
@@ -168,10 +196,10 @@ class ExamScreen(Screen[None]):
 
     @on(AnswerSubmitted)
     def _answered(self, event: AnswerSubmitted) -> None:
-        try:
-            grade(self.questions[self.current], event.response)  # only to catch unreadable input
-        except InvalidResponse as exc:
-            self.query_one("#hint", Static).update(f"! {exc.message.get(self.lang)}")
+        problem = self.unreadable(self.current)  # only to catch unreadable input
+        if problem is not None:
+            self.warning = f"! {problem.message.get(self.lang)}"
+            self.relabel()
             return
         if self.current < len(self.questions) - 1:
             self.action_move(1)
@@ -187,7 +215,7 @@ class ExamScreen(Screen[None]):
             return
         from tui.screens.confirm import ConfirmScreen
 
-        unanswered = sum(1 for w in self.widgets() if w.response() is None)
+        unanswered = sum(1 for i in range(len(self.questions)) if not self.answered(i))
         message = tr("exam_confirm_submit", self.lang, n=unanswered)
 
         def submit(ok: bool | None) -> None:
@@ -206,25 +234,52 @@ class ExamScreen(Screen[None]):
         app, lang = self.app, self.lang
         responses: list[Any] = []
         answers: list[ExamAnswer] = []
-        for question, widget in zip(self.questions, self.widgets(), strict=True):
+        for question, widget, seed in zip(self.questions, self.widgets(), self.seeds, strict=True):
             response = widget.response()
             responses.append(response)
             correct = False
+            shown = widget.describe(response, lang) if response is not None else ""
             if response is not None:
                 try:
                     correct = grade(question, response).correct
-                except InvalidResponse:
-                    pass
-            shown = widget.describe(response, lang) if response is not None else ""
+                except InvalidResponse as exc:  # kept, and said why it scored nothing
+                    shown = tr("unreadable", lang, answer=shown, why=exc.message.get(lang))
             expected = expected_text(question).get(lang)
-            answers.append(ExamAnswer(question.id, question.section, correct, shown, expected))
+            raw = AnswerInput.canonical(response) if response is not None else None
+            answers.append(
+                ExamAnswer(question.id, question.section, correct, shown, expected, raw, seed)
+            )
         finished = app.now()
+        if timed_out:  # the clock ticks twice a second: it may have run past the limit
+            finished = min(finished, self.started + timedelta(seconds=self.time_limit_s))
         result = ExamResult(None, app.course.id, self.started, finished, self.time_limit_s, answers)
         result.id = app.store.save_exam(result)
+        self._schedule(result)
         from tui.screens.exam_result import ExamResultScreen
 
-        screen = ExamResultScreen(result, self.questions, responses, timed_out=timed_out)
+        walk: list[Question | None] = list(self.questions)
+        screen = ExamResultScreen(result, walk, responses, timed_out=timed_out)
         app.call_later(self._show_result, screen)
+
+    def _schedule(self, result: ExamResult) -> None:
+        """Log every answer as a review: a missed question is due again soon."""
+        from content.scheduler import Rating
+
+        app = self.app
+        scheduler = app.scheduler()
+        seconds = (result.finished - result.started).total_seconds() / max(result.total, 1)
+        for answer in result.answers:
+            app.store.record_review(
+                question_id=answer.question_id,
+                section=answer.section,
+                rating=Rating.GOOD if answer.correct else Rating.AGAIN,
+                correct=answer.correct,
+                response=answer.raw or "null",
+                duration_s=seconds,
+                now=result.finished,
+                scheduler=scheduler,
+                exam_id=result.id,
+            )
 
     async def _show_result(self, screen: Screen[None]) -> None:
         while self.app.screen is not self:  # e.g. the submit dialog was open at time-out

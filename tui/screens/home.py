@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import percent, tr
+from tui.keys import jamo
 from tui.widgets.footer import LocalFooter
-from tui.widgets.rows import mastery_row
+from tui.widgets.rows import LABEL_WIDTH, mastery_row
 
 if TYPE_CHECKING:
     from tui.app import DlearnApp
@@ -25,14 +29,14 @@ class HomeScreen(Screen[None]):
     """The first screen: pick what to study."""
 
     BINDINGS = [
-        Binding("r", "app.open('review')", "review"),
-        Binding("s", "review_section", "review_section", show=False),
-        Binding("e", "app.open('exam')", "exam_key"),
-        Binding("n", "open_notes", "notes"),
-        Binding("p", "app.open('progress')", "progress"),
-        Binding("l", "open_labs", "labs"),
-        Binding("d", "app.exam_date", "exam_date"),
-        Binding("q", "app.quit", "quit"),
+        Binding(jamo("r"), "app.open('review')", "review"),
+        Binding(jamo("s"), "review_section", "review_section", show=False),
+        Binding(jamo("e"), "exam_setup", "exam_key"),
+        Binding(jamo("n"), "open_notes", "notes"),
+        Binding(jamo("p"), "app.open('progress')", "progress"),
+        Binding(jamo("l"), "open_labs", "labs"),
+        Binding(jamo("d"), "app.exam_date", "exam_date"),
+        Binding(jamo("q"), "app.quit", "quit"),
     ]
 
     lang: reactive[str] = reactive("en")
@@ -40,9 +44,21 @@ class HomeScreen(Screen[None]):
 
     app: DlearnApp  # type: ignore[assignment]
 
+    DUE_CHECK_S = 1.0  # how often the clock is compared with the next card's due time
+
     def __init__(self) -> None:
         super().__init__()
         self._shown = False
+        self._next_due: datetime | None = None  # when the due count next goes up
+        self._due_timer: Timer | None = None
+
+    def on_mount(self) -> None:
+        self._due_timer = self.set_interval(self.DUE_CHECK_S, self.check_due)
+
+    def check_due(self) -> None:
+        """Redraw once a card falls due: the count must not wait for another screen."""
+        if self._next_due is not None and self.app.now() >= self._next_due:
+            self.refresh_data()
 
     def compose(self) -> ComposeResult:
         self.set_reactive(HomeScreen.lang, self.app.lang)
@@ -75,6 +91,8 @@ class HomeScreen(Screen[None]):
         lecture, store = app.course, app.store
         now = app.now()
         states = store.card_states()
+        upcoming = [s.due for s in states.values() if s.due > now]
+        self._next_due = min(upcoming) if upcoming else None
         sections: dict[str, float] = {}
         parts: dict[str, float] = {}
         if mastery or not states:
@@ -104,8 +122,13 @@ class HomeScreen(Screen[None]):
         option_list = self.query_one("#sections", OptionList)
         highlighted = option_list.highlighted
         options: list[Option] = []
+        width = self.label_width(lang)
         for part in lecture.parts:
-            row = mastery_row(part.title.get(lang), parts.get(part.id, 0.0) if parts else None)
+            row = mastery_row(
+                part.title.get(lang),
+                parts.get(part.id, 0.0) if parts else None,
+                label_width=width,
+            )
             row.stylize("bold")
             options.append(Option(row, id=f"part:{part.id}"))
             for section in (s for s in lecture.sections if s.part == part.id):
@@ -115,6 +138,7 @@ class HomeScreen(Screen[None]):
                     "  " + section.title.get(lang),
                     sections.get(section.id, 0.0) if sections else None,
                     extra,
+                    label_width=width,
                 )
                 options.append(Option(row, id=f"section:{section.id}"))
         if mastery:  # the catalogue and the runs are read after the first frame
@@ -122,6 +146,20 @@ class HomeScreen(Screen[None]):
         option_list.set_options(options)
         option_list.highlighted = highlighted if highlighted is not None else 1
         self.query_one("#hint", Static).update(Text(tr("home_hint", lang), style="dim"))
+
+    def label_width(self, lang: str) -> int:
+        """Cells for the titles: as many as the longest needs, within the screen's width
+        less the bar, the percentage and a due count (42 at 80 columns as before)."""
+        lecture = self.app.course
+        titles = [p.title.get(lang) for p in lecture.parts]
+        titles += ["  " + s.title.get(lang) for s in lecture.sections]
+        longest = max((cell_len(t) for t in titles), default=0) + 1
+        room = (self.size.width or self.app.size.width) - 34
+        return max(LABEL_WIDTH, min(longest, room))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._shown:
+            self.call_after_refresh(self.refresh_data)
 
     def _lab_options(self, lang: str) -> list[Option]:
         """A "Labs" part: each lab with the verdict of its newest finished run."""
@@ -193,3 +231,9 @@ class HomeScreen(Screen[None]):
 
     async def action_review_section(self) -> None:
         await self.app.open_screen("review", self._selected_section())
+
+    def action_exam_setup(self) -> None:
+        """Pick the exam's length and time first (key e)."""
+        from tui.screens.exam_setup import ExamSetupScreen
+
+        self.app.push_screen(ExamSetupScreen())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -82,6 +83,17 @@ class LabForm(Vertical):
     def on_mount(self) -> None:
         for error in self.query(".param-error"):
             error.display = False
+        self._fit_names()
+
+    def _fit_names(self) -> None:
+        """The name column as wide as this lab's longest name (batches_per_epoch spilled
+        into its value at the stylesheet's 12 cells); the errors line up under the values."""
+        labels = [p.name for p in self.lab.params] + [tr("preset", self.lang), "seed"]
+        width = max([12] + [cell_len(label) + 1 for label in labels])
+        for name in self.query(".param-name").results(Static):
+            name.styles.width = width
+        for error in self.query(".param-error"):
+            error.styles.padding = (0, 0, 0, width)
 
     def _help(self, name: str) -> str:
         param = self.lab.param(name)

@@ -22,7 +22,9 @@ from textual.widgets.tree import TreeNode
 
 from content.model import Lecture
 from tui.i18n import tr
+from tui.keys import jamo
 from tui.widgets.footer import LocalFooter
+from tui.widgets.rows import fit
 
 if TYPE_CHECKING:
     from tui.app import DlearnApp
@@ -76,9 +78,9 @@ class NotesScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "back"),
         Binding("left_square_bracket", "step(-1)", "prev_section", key_display="["),
         Binding("right_square_bracket", "step(1)", "next_section", key_display="]"),
-        Binding("t", "toggle_toc", "toggle_toc"),
-        Binding("g", "show('glossary')", "glossary"),
-        Binding("s", "show('summary')", "summary"),
+        Binding(jamo("t"), "toggle_toc", "toggle_toc"),
+        Binding(jamo("g"), "show('glossary')", "glossary"),
+        Binding(jamo("s"), "show('summary')", "summary"),
     ]
 
     lang: reactive[str] = reactive("en")
@@ -112,8 +114,10 @@ class NotesScreen(Screen[None]):
         first = lecture.sections[0].id if lecture.sections else ""
         start = self.start_section or ""
         section = start if lecture.section(start) else first
-        self.page = ("section", section)
+        # "glossary" and "summary" open those pages (the palette's glossary entry)
+        self.page = (start, "") if start in ("glossary", "summary") else ("section", section)
         self.call_after_refresh(self.go, self.page)  # the tree lays out its lines on refresh
+        self.call_after_refresh(self._relabel_toc)  # labels fitted to the laid-out width
         self.query_one("#toc", Tree).focus()
 
     def _build_toc(self) -> None:
@@ -155,10 +159,20 @@ class NotesScreen(Screen[None]):
         titles.update({("section", s.id): s.title for s in lecture.sections})
         for page, node in self.nodes.items():
             if page in titles:
-                label = Text(titles[page].get(lang), style="bold" if page[0] == "part" else "")
+                words = self._fit_label(titles[page].get(lang), page[0])
+                label = Text(words, style="bold" if page[0] == "part" else "")
             else:
-                label = Text(tr(page[0], lang))
+                label = Text(self._fit_label(tr(page[0], lang), page[0]))
             node.set_label(label)
+
+    def _fit_label(self, title: str, kind: str) -> str:
+        """`title` cut with "…" to the contents' width (Korean syllables are two cells; the
+        tree itself crops a label mid-syllable without saying so)."""
+        width = self.query_one("#toc", Tree).scrollable_content_region.width
+        if width <= 0:
+            return title
+        indent = 2 if kind in ("part", "section") else 0  # "▼ " or the "├ " guide
+        return fit(title, width - indent).rstrip()
 
     @on(Tree.NodeHighlighted, "#toc")
     def _highlighted(self, event: Tree.NodeHighlighted[Page]) -> None:

@@ -1,4 +1,7 @@
-"""Progress: mastery per part and section, what is due, review history, past exams."""
+"""Progress: mastery per part and section, what is due, review history, past exams.
+
+A past exam is a row of a list: Enter reopens its result and wrong-answer walkthrough.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,18 @@ from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from content.session import due_count, part_mastery, section_mastery
 from tui.i18n import percent, tr
+from tui.keys import jamo
 from tui.widgets.footer import LocalFooter
 from tui.widgets.rows import bar, fit, mastery_row
 
@@ -28,12 +34,16 @@ EXAMS_SHOWN = 10
 
 
 class ProgressScreen(Screen[None]):
-    """Read-only overview; ↑/↓ and PgUp/PgDn scroll."""
+    """Overview; PgUp/PgDn scroll, ↑/↓ pick a past exam and Enter reopens it."""
+
+    DEFAULT_CSS = """
+    ProgressScreen #exam-list { border: none; height: auto; padding: 0; }
+    """
 
     BINDINGS = [
         Binding("escape", "app.open('home')", "home"),
-        Binding("r", "app.open('review')", "review"),
-        Binding("e", "app.open('exam')", "exam"),
+        Binding(jamo("r"), "app.open('review')", "review"),
+        Binding(jamo("e"), "exam_setup", "exam"),
     ]
 
     lang: reactive[str] = reactive("en")
@@ -48,11 +58,17 @@ class ProgressScreen(Screen[None]):
             yield Static(id="mastery", markup=False)
             yield Static(id="history", markup=False)
             yield Static(id="exams", markup=False)
+            yield OptionList(id="exam-list")
         yield LocalFooter()
 
     def on_mount(self) -> None:
         self.relabel()
-        self.query_one("#body").focus()
+        exams = self.query_one("#exam-list", OptionList)
+        if exams.option_count:
+            exams.highlighted = 0
+            exams.focus()
+        else:
+            self.query_one("#body").focus()
 
     def on_screen_resume(self) -> None:
         self.relabel()
@@ -125,14 +141,35 @@ class ProgressScreen(Screen[None]):
 
     def _exams(self) -> Group:
         lang = self.lang
-        exams = self.app.store.exams()
+        exams = self.app.store.exams()[:EXAMS_SHOWN]
         rows = [Text(""), Text(tr("past_exams", lang), style="bold underline")]
-        if not exams:
-            rows.append(Text(tr("no_exams", lang)))
-        for exam in exams[:EXAMS_SHOWN]:
+        rows.append(Text(tr("past_exams_hint" if exams else "no_exams", lang), style="dim"))
+        options = self.query_one("#exam-list", OptionList)
+        highlighted = options.highlighted
+        listed: list[Option] = []
+        for exam in exams:
             when = exam.finished.astimezone().strftime("%Y-%m-%d %H:%M")
             line = Text(fit(when, 17))
             line.append_text(bar(exam.score, 10))
             line.append(f" {exam.correct}/{exam.total}  {percent(exam.score)}")
-            rows.append(line)
+            listed.append(Option(line, id=f"exam:{exam.id}"))
+        options.set_options(listed)
+        options.display = bool(listed)
+        if listed:
+            options.highlighted = min(highlighted or 0, len(listed) - 1)
         return Group(*rows)
+
+    @on(OptionList.OptionSelected, "#exam-list")
+    def _reopen(self, event: OptionList.OptionSelected) -> None:
+        from tui.screens.exam_result import reopen
+
+        exam_id = int((event.option.id or "exam:0").partition(":")[2])
+        exam = next((e for e in self.app.store.exams() if e.id == exam_id), None)
+        if exam is not None:
+            self.app.push_screen(reopen(self.app.course, exam))
+
+    def action_exam_setup(self) -> None:
+        """Pick the exam's length and time first (key e)."""
+        from tui.screens.exam_setup import ExamSetupScreen
+
+        self.app.push_screen(ExamSetupScreen())

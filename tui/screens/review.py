@@ -28,6 +28,7 @@ from content.model import Question
 from content.scheduler import Rating, suggest_rating
 from content.session import due_count, review_queue
 from tui.i18n import percent, tr
+from tui.keys import jamo
 from tui.messages import AnswerChanged, AnswerRejected, AnswerSubmitted
 from tui.widgets.answer import AnswerInput
 from tui.widgets.answer_factory import answer_input
@@ -69,10 +70,18 @@ class ReviewScreen(Screen[None]):
         Binding("3", "rate(3)", show=False),
         Binding("4", "rate(4)", show=False),
         Binding("enter", "next", "continue"),
-        Binding("n", "open_note", "notes"),
-        Binding("r", "again", "again_session"),
-        Binding("l", "open_lab", "labs"),
+        Binding(jamo("n"), "open_note", "notes"),
+        Binding(jamo("r"), "again", "again_session"),
+        Binding(jamo("l"), "open_lab", "labs"),
+        Binding(
+            "pagedown", "scroll_body(1)", "scroll_keys", key_display="PgUp/PgDn", priority=True
+        ),
+        Binding("pageup", "scroll_body(-1)", show=False, priority=True),
     ]
+
+    DEFAULT_CSS = """
+    ReviewScreen #grade { height: auto; padding: 0 1; border-top: solid $foreground 30%; }
+    """
 
     lang: reactive[str] = reactive("en")
     """Language of the screen's words; set by `tui.i18n.relabel`."""
@@ -88,6 +97,7 @@ class ReviewScreen(Screen[None]):
         self.position = 0
         self.new_ids: set[str] = set()
         self.requeued: set[str] = set()
+        self.first_pass = 0
         self.attempt: Attempt | None = None
         self.ratings: Counter[int] = Counter()
         self.right = 0
@@ -101,6 +111,8 @@ class ReviewScreen(Screen[None]):
             yield Vertical(id="answer-slot")
             yield Static(id="hint", markup=False)
             yield Vertical(id="feedback-slot")
+        # below the scrolling part, so the grade row never ends up under the screen's edge
+        yield Static(id="grade", markup=False)
         yield LocalFooter()
 
     async def on_mount(self) -> None:
@@ -115,13 +127,14 @@ class ReviewScreen(Screen[None]):
             section=self.section,
         )
         self.new_ids = {q.id for q in self.queue if q.id not in states}
+        self.first_pass = len(self.queue)  # positions from here on are cards shown again
         if self.queue:
             await self.show_question()
         else:
             await self.finish()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("rate", "open_note"):
+        if action in ("rate", "open_note", "scroll_body"):
             return self.phase == "feedback"
         if action == "next":
             return self.phase in ("feedback", "done")
@@ -162,6 +175,7 @@ class ReviewScreen(Screen[None]):
         await self.query_one("#answer-slot").remove_children()
         await self.query_one("#feedback-slot").remove_children()
         await self.query_one("#answer-slot").mount(widget)
+        self.query_one("#grade", Static).display = False
         self.phase = "answer"
         self.relabel()
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
@@ -175,7 +189,11 @@ class ReviewScreen(Screen[None]):
             return
         q = self.attempt.concrete
         section = self.app.course.section(q.section)
-        kind = tr("new_card" if self.attempt.bank.id in self.new_ids else "due_card", lang)
+        bank_id = self.attempt.bank.id
+        if bank_id in self.requeued and self.position >= self.first_pass:
+            kind = tr("again_card", lang)  # back after "1 Again": no longer new
+        else:
+            kind = tr("new_card" if bank_id in self.new_ids else "due_card", lang)
         title = section.title.get(lang) if section else q.section
         position = tr(
             "review_position", lang, i=self.position + 1, n=len(self.queue), section=title
@@ -193,6 +211,7 @@ class ReviewScreen(Screen[None]):
     def watch_lang(self) -> None:
         if self.is_mounted:
             self.relabel()
+            self.call_after_refresh(self.show_grade)  # once the feedback has the new language
             if self.phase == "done":
                 self.show_summary()
 
@@ -228,18 +247,45 @@ class ReviewScreen(Screen[None]):
             note_title=section.title if section else None,
             lang=self.lang,
             suggested=int(suggested),
+            rating_inline=False,
         )
         lab = self._lab()
         offer = tr("lab_offer", self.lang, lab=self._lab_title(lab)) if lab else ""
         self.query_one("#hint", Static).update(offer)
         await self.query_one("#feedback-slot").mount(feedback)
         self.phase = "feedback"
+        self.show_grade()
         body = self.query_one("#body", VerticalScroll)
         body.focus()
-        self.call_after_refresh(feedback.scroll_visible, animate=False)
+        self.call_after_refresh(self._reveal_verdict, feedback)
+
+    def _reveal_verdict(self, feedback: Feedback) -> None:
+        """Scroll no further than needed to show the verdict's first lines, so the question
+        stays on screen when it fits; the rest of a long explanation is a PgDn away."""
+        body = self.query_one("#body", VerticalScroll)
+        top = feedback.virtual_region.y
+        shown = 4  # the verdict, your answer / the right answer, and a line of the why
+        if top + shown > body.scroll_y + body.scrollable_content_region.height:
+            body.scroll_to(y=top + shown - body.scrollable_content_region.height, animate=False)
+
+    def show_grade(self) -> None:
+        """The grade prompt and row, fixed above the footer while a grade is asked for."""
+        grade_bar = self.query_one("#grade", Static)
+        feedbacks = list(self.query(Feedback).results(Feedback))
+        lines = feedbacks[0].rating_lines() if feedbacks and self.phase == "feedback" else []
+        grade_bar.update(Text("\n").join(lines))
+        grade_bar.display = bool(lines)
+
+    def action_scroll_body(self, pages: int) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        if pages > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     def action_rate(self, value: int) -> None:
         self.query_one(Feedback).rating = value
+        self.show_grade()
 
     def action_open_note(self) -> None:
         if self.attempt is not None:
@@ -281,6 +327,7 @@ class ReviewScreen(Screen[None]):
     async def finish(self) -> None:
         self.attempt = None
         self.phase = "done"
+        self.query_one("#grade", Static).display = False
         await self.query_one("#answer-slot").remove_children()
         await self.query_one("#feedback-slot").remove_children()
         self.query_one("#hint", Static).update("")

@@ -13,9 +13,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from content.answers import expected_text
+from content.answers import InvalidResponse, expected_text, grade
 from content.model import Question, Text
 from tui.i18n import tr
+from tui.keys import jamo
 from tui.screens.review import numbered_blanks
 from tui.widgets.answer_factory import answer_input
 from tui.widgets.feedback import Feedback
@@ -31,7 +32,7 @@ class WrongAnswersScreen(Screen[None]):
     BINDINGS = [
         Binding("left", "step(-1)", "exam_prev", key_display="←", priority=True),
         Binding("right", "step(1)", "exam_next", key_display="→", priority=True),
-        Binding("n", "open_note", "notes"),
+        Binding(jamo("n"), "open_note", "notes"),
         Binding("escape", "app.pop_screen", "back"),
     ]
 
@@ -42,11 +43,19 @@ class WrongAnswersScreen(Screen[None]):
 
     app: DlearnApp  # type: ignore[assignment]
 
-    def __init__(self, questions: list[Question], responses: list[Any], wrong: list[int]) -> None:
+    def __init__(
+        self,
+        questions: list[Question | None],
+        responses: list[Any],
+        wrong: list[int],
+        *,
+        written: list[str] | None = None,
+    ) -> None:
         super().__init__()
         self.questions = questions
         self.responses = responses
-        self.wrong = wrong
+        self.wrong = [k for k in wrong if questions[k] is not None]
+        self.written = written or [""] * len(questions)  # the answers as saved, for display
 
     def compose(self) -> ComposeResult:
         self.set_reactive(WrongAnswersScreen.lang, self.app.lang)
@@ -65,12 +74,21 @@ class WrongAnswersScreen(Screen[None]):
     async def show(self) -> None:
         lang = self.lang
         k = self.wrong[self.index]
-        question, response = self.questions[k], self.responses[k]
+        question, response = self.question(k), self.responses[k]
         widget = answer_input(question, lang=lang, rng=random.Random(k), initial=response)
-        if response is None:
+        if response is None and self.written[k]:  # saved before answers were kept as data
+            yours = Text(self.written[k], self.written[k])
+        elif response is None:
             yours = Text(tr("no_answer", "ko"), tr("no_answer", "en"))
         else:
             yours = Text(widget.describe(response, "ko"), widget.describe(response, "en"))
+            try:
+                grade(question, response)
+            except InvalidResponse as exc:
+                yours = Text(
+                    tr("unreadable", "ko", answer=yours.ko, why=exc.message.ko),
+                    tr("unreadable", "en", answer=yours.en, why=exc.message.en),
+                )
         section = self.app.course.section(question.section)
         feedback = Feedback(
             correct=False,
@@ -95,7 +113,7 @@ class WrongAnswersScreen(Screen[None]):
     def relabel(self) -> None:
         lang = self.lang
         self.sub_title = tr("walk_wrong", lang)
-        question = self.questions[self.wrong[self.index]]
+        question = self.question(self.wrong[self.index])
         section = self.app.course.section(question.section)
         where = section.title.get(lang) if section else question.section
         title = tr("wrong_title", lang, i=self.index + 1, n=len(self.wrong))
@@ -117,5 +135,10 @@ class WrongAnswersScreen(Screen[None]):
     def action_open_note(self) -> None:
         from tui.screens.notes import NotesScreen
 
-        question = self.questions[self.wrong[self.index]]
+        question = self.question(self.wrong[self.index])
         self.app.push_screen(NotesScreen(section=question.section))
+
+    def question(self, k: int) -> Question:
+        question = self.questions[k]
+        assert question is not None, "the walk holds only questions still in the bank"
+        return question

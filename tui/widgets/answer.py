@@ -12,7 +12,10 @@ import json
 import random
 from typing import Any
 
-from rich.table import Table
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -102,6 +105,42 @@ class AnswerInput(Widget):
         self.refresh(layout=True)
 
 
+class HangingRows:
+    """Rows of `marker  text`, the text wrapped under itself (a hanging indent).
+
+    Rich's table layout crops a wide (Korean) character that lands on a column's edge and
+    shows "…" instead: the option's text silently changes. Here each text is wrapped with
+    `Text.wrap`, which counts terminal cells, at the width left after the marker column,
+    so every character of every option reaches the screen.
+    """
+
+    def __init__(self, rows: list[tuple[Text, Text, str]]) -> None:
+        self.rows = rows  # (marker, text, row style)
+
+    def marker_width(self) -> int:
+        return max((cell_len(m.plain) for m, _, _ in self.rows), default=0)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(self.marker_width() + 2, options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        gap = self.marker_width() + 1
+        room = max(width - gap, 1)
+        for marker, text, style in self.rows:
+            lines = text.wrap(console, room, overflow="fold") if text.plain else [Text("")]
+            for n, line in enumerate(lines):
+                line.rstrip()
+                lead = marker.copy() if n == 0 else Text("")
+                lead.pad_right(gap - cell_len(lead.plain))
+                row = lead + line
+                row.pad_right(max(width - cell_len(row.plain), 0))
+                if style:
+                    row.stylize(style)
+                yield from row.render(console)
+                yield Segment.line()
+
+
 class OptionLines(AnswerInput, can_focus=True):
     """An answer shown as lines with a cursor: choices, items to order, pairs to match."""
 
@@ -125,18 +164,16 @@ class OptionLines(AnswerInput, can_focus=True):
         """Extra lines under the options (e.g. the right-hand items of a match)."""
         return []
 
-    def render(self) -> Table:
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(no_wrap=True)
-        table.add_column(ratio=1)
+    def render(self) -> HangingRows:
         show_cursor = self.has_focus and not self.revealed
+        rows: list[tuple[Text, Text, str]] = []
         for i, (marker, text) in enumerate(self.lines()):
             here = show_cursor and i == self.cursor
             mark = Text(("›" if here else " ") + marker)  # Text: "[x]" is not markup
-            table.add_row(mark, text, style="reverse" if here else "")
+            rows.append((mark, text, "reverse" if here else ""))
         for extra in self.footer_lines():
-            table.add_row(Text(""), extra)
-        return table
+            rows.append((Text(""), extra, ""))
+        return HangingRows(rows)
 
     def action_cursor(self, step: int) -> None:
         if self.line_count():

@@ -41,6 +41,7 @@ class Feedback(Widget):
         lang: str,
         your_answer: Text | None = None,
         suggested: int | None = None,
+        rating_inline: bool = True,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -51,6 +52,7 @@ class Feedback(Widget):
         self.note_title = note_title
         self.your_answer = your_answer
         self.suggested = suggested
+        self.rating_inline = rating_inline  # False: the screen shows `rating_lines` itself
         self.set_reactive(Feedback.lang, lang)
         self.set_reactive(Feedback.rating, suggested)
 
@@ -69,11 +71,16 @@ class Feedback(Widget):
         if self.note_title is not None:
             lines.append(RichText(""))
             lines.append(RichText(tr("related_note", lang, title=self.note_title.get(lang))))
-        if self.rating is not None:
+        if self.rating is not None and self.rating_inline:
             lines.append(RichText(""))
-            lines.append(RichText(tr("rate_prompt", lang)))
-            lines.append(self._rating_row())
+            lines.extend(self.rating_lines())
         return Group(*lines)
+
+    def rating_lines(self) -> list[RichText]:
+        """The grade prompt and the 1-4 row (empty where no grade is asked for)."""
+        if self.rating is None:
+            return []
+        return [RichText(tr("rate_prompt", self.lang)), self._rating_row()]
 
     def _rating_row(self) -> RichText:
         row = RichText()

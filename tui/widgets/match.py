@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from tui.i18n import tr
+from tui.keys import jamo
 from tui.widgets.answer import OptionLines
 from tui.widgets.order import shuffled
 
@@ -23,7 +24,9 @@ LETTERS = string.ascii_uppercase
 class MatchPairs(OptionLines):
     """Left items in order, right items shuffled; response[i] = original right index."""
 
-    BINDINGS = [Binding(c.lower(), f"assign({i})", show=False) for i, c in enumerate(LETTERS[:8])]
+    BINDINGS = [
+        Binding(jamo(c.lower()), f"assign({i})", show=False) for i, c in enumerate(LETTERS[:8])
+    ]
     BINDINGS += [Binding("backspace,delete", "clear", show=False)]
 
     KEYS_HINT = "keys_match"
@@ -93,7 +96,7 @@ class MatchPairs(OptionLines):
 
     def describe(self, response: Any, lang: str) -> str:
         pairs = self.question.pairs
-        return "; ".join(
+        return " / ".join(
             f"{pairs[i].left.get(lang)} → {pairs[r].right.get(lang)}"
             for i, r in enumerate(response)
         )

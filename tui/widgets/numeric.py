@@ -1,7 +1,8 @@
-"""Numeric: type a number (units, commas and % are fine), Enter submits.
+"""Numeric: type a number (commas and the question's own units are fine), Enter submits.
 
-Text the grader cannot read as a number comes back from `content.answers.grade` as
-`InvalidResponse`; the screen shows its message and the learner tries again, ungraded.
+Text the grader cannot read as a number, or a unit the question does not take, comes back
+from `content.answers.grade` as `InvalidResponse`; the screen shows its message and the
+learner tries again, ungraded. The line under the box says which units are accepted.
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Label
 
+from content.answers import accepted_units, unit_label
 from tui.i18n import tr
 from tui.widgets.answer import AnswerInput
 
 
 class NumberAnswer(AnswerInput):
     """A number within the question's tolerance."""
+
+    DEFAULT_CSS = """
+    NumberAnswer .unit-hint { color: $text-muted; }
+    """
 
     KEYS_HINT = "keys_numeric"
 
@@ -35,7 +41,16 @@ class NumberAnswer(AnswerInput):
                 select_on_focus=False,
             )
             if self.question.unit:
-                yield Label(self.question.unit, classes="unit")
+                yield Label(unit_label(self.question, self.lang), classes="unit")
+        yield Label(self.units_hint(), classes="unit-hint", markup=False)
+
+    def units_hint(self) -> str:
+        """Which units the box takes, in the current language."""
+        if not self.question.unit:
+            return tr("units_none", self.lang)
+        label = unit_label(self.question, self.lang)
+        spelled = ", ".join(list(dict.fromkeys([label, *accepted_units(self.question)]))[:3])
+        return tr("units_accepted", self.lang, units=spelled)
 
     def box(self) -> Input:
         return self.query_one("#number", Input)
@@ -58,10 +73,15 @@ class NumberAnswer(AnswerInput):
         return self.text.strip() or None
 
     def describe(self, response: Any, lang: str) -> str:
-        unit = self.question.unit
         text = str(response).strip()
-        return f"{text} {unit}" if unit and not text.endswith(unit) else text
+        if not self.question.unit or not text[-1:].isdigit():
+            return text  # no unit, or the learner wrote one
+        label = unit_label(self.question, lang)
+        return f"{text}{label}" if label in ("%", "개") else f"{text} {label}"
 
     def watch_lang(self) -> None:
         if self.is_mounted:
             self.box().placeholder = tr("type_number", self.lang)
+            for label in self.query(".unit").results(Label):
+                label.update(unit_label(self.question, self.lang))
+            self.query_one(".unit-hint", Label).update(self.units_hint())

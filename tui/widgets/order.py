@@ -11,6 +11,7 @@ from typing import Any
 from rich.text import Text
 from textual.binding import Binding
 
+from tui.keys import jamo
 from tui.widgets.answer import OptionLines
 
 
@@ -28,8 +29,8 @@ class OrderItems(OptionLines):
     """Items to put in order; the response lists original indices in the learner's order."""
 
     BINDINGS = [
-        Binding("shift+up,u", "move(-1)", "move_up", key_display="⇧↑/u"),
-        Binding("shift+down,d", "move(1)", "move_down", key_display="⇧↓/d"),
+        Binding(jamo("shift+up,u"), "move(-1)", "move_up", key_display="⇧↑/u"),
+        Binding(jamo("shift+down,d"), "move(1)", "move_down", key_display="⇧↓/d"),
     ]
 
     KEYS_HINT = "keys_order"

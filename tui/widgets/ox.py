@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from tui.i18n import tr
+from tui.keys import jamo
 from tui.widgets.answer import OptionLines
 
 
@@ -16,8 +17,8 @@ class TrueFalse(OptionLines):
     """O (the statement is true) or X (it is false)."""
 
     BINDINGS = [
-        Binding("o,1", "pick(True)", show=False),
-        Binding("x,2", "pick(False)", show=False),
+        Binding(jamo("o,1"), "pick(True)", show=False),
+        Binding(jamo("x,2"), "pick(False)", show=False),
         Binding("left", "cursor(-1)", show=False),
         Binding("right", "cursor(1)", show=False),
     ]

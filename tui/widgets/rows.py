@@ -64,3 +64,9 @@ def countdown(seconds: float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def elapsed(seconds: float) -> str:
+    """Seconds taken as m:ss (or h:mm:ss), rounded down: 59.6 s used of a minute is 0:59,
+    never a "1:01 of 1:00"."""
+    return countdown(max(int(seconds), 0))
