@@ -113,6 +113,8 @@ class DlearnApp(App[None]):
         self.exam_minutes = exam_minutes
         self.now = now
         self.rng = random.Random(seed)
+        # Seeds each attempt's option order (content.shuffle); a fixed seed repeats them.
+        self.shuffle_seed = seed if seed is not None else random.SystemRandom().getrandbits(64)
         self.startup_error: str | None = None
         self.data_dir = data_dir  # progress, runs (data_dir / "runs") and exports
         self.lecture: Lecture | None = None

@@ -24,6 +24,7 @@ from content.answers import InvalidResponse, expected_text, grade
 from content.generators import instantiate
 from content.model import Question
 from content.session import ExamAnswer, ExamResult, draw_exam
+from content.shuffle import attempt_seed, shuffled
 from tui.i18n import tr
 from tui.messages import AnswerChanged, AnswerRejected, AnswerSubmitted
 from tui.screens.review import numbered_blanks
@@ -78,11 +79,16 @@ class ExamScreen(Screen[None]):
     async def on_mount(self) -> None:
         app = self.app
         drawn = draw_exam(app.course, self.n, app.rng)
-        self.questions = [instantiate(q, app.rng) for q in drawn]
+        self.started = app.now()
+        # options in a fresh order per exam; the walkthrough reuses these questions as shown
+        stamp = self.started.isoformat()
+        self.questions = [
+            shuffled(instantiate(q, app.rng), attempt_seed(app.shuffle_seed, q.id, stamp))[0]
+            for q in drawn
+        ]
         self.time_limit_s = (
             self.minutes * 60 if self.minutes else SECONDS_PER_QUESTION * len(self.questions)
         )
-        self.started = app.now()
         if not self.questions:
             self.finished = True
             self.query_one("#question", Static).update(tr("exam_empty", self.lang))

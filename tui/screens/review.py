@@ -27,6 +27,7 @@ from content.generators import instantiate
 from content.model import Question
 from content.scheduler import Rating, suggest_rating
 from content.session import due_count, review_queue
+from content.shuffle import OptionOrder, attempt_seed, shuffled
 from tui.i18n import percent, tr
 from tui.messages import AnswerChanged, AnswerRejected, AnswerSubmitted
 from tui.widgets.answer import AnswerInput
@@ -52,8 +53,9 @@ class Attempt:
     """The question on screen and, once answered, how it went."""
 
     bank: Question  # as in the bank (generated questions stay generated)
-    concrete: Question  # what is shown and graded
+    concrete: Question  # what is shown and graded: options in this attempt's order
     shown_at: datetime
+    order: OptionOrder  # maps the shown options back to the bank's (for the log)
     verdict: Verdict | None = None
     response: Any = None
     seconds: float = 0.0
@@ -115,6 +117,7 @@ class ReviewScreen(Screen[None]):
             section=self.section,
         )
         self.new_ids = {q.id for q in self.queue if q.id not in states}
+        self.reps_before = {q.id: states[q.id].reps for q in self.queue if q.id in states}
         if self.queue:
             await self.show_question()
         else:
@@ -157,7 +160,13 @@ class ReviewScreen(Screen[None]):
     async def show_question(self) -> None:
         app = self.app
         bank = self.queue[self.position]
-        self.attempt = Attempt(bank, instantiate(bank, app.rng), app.now())
+        # seeded by the attempt's identity (who, which card, how many reviews before, when):
+        # a new order per attempt, the same one again for a test's fixed seed and clock
+        now = app.now()
+        seen = self.reps_before.get(bank.id, 0)
+        rng = attempt_seed(app.shuffle_seed, bank.id, seen, self.position, now.isoformat())
+        concrete, order = shuffled(instantiate(bank, app.rng), rng)
+        self.attempt = Attempt(bank, concrete, now, order)
         widget = answer_input(self.attempt.concrete, lang=self.lang, rng=app.rng)
         await self.query_one("#answer-slot").remove_children()
         await self.query_one("#feedback-slot").remove_children()
@@ -260,7 +269,7 @@ class ReviewScreen(Screen[None]):
             section=attempt.bank.section,
             rating=rating,
             correct=attempt.verdict.correct,
-            response=AnswerInput.canonical(attempt.response),
+            response=AnswerInput.canonical(attempt.order.to_bank(attempt.response)),
             duration_s=attempt.seconds,
             now=self.app.now(),
             scheduler=self.app.scheduler(),
