@@ -64,8 +64,24 @@ def _v2_review_index(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX reviews_by_question ON reviews (question_id, id)")
 
 
+# v3: _v3_exam_answers (issue 17's branch) goes here, before v4, when the branches merge.
+
+
+def _v4_memory_models(db: sqlite3.Connection) -> None:
+    """Every FSRS fit to this learner's reviews (`content.memory_fit.FitResult` as JSON);
+    the newest is the one in use. Old fits stay, so a worse refit can be undone by hand."""
+    db.execute(
+        "CREATE TABLE memory_models (id INTEGER PRIMARY KEY, fitted_at TEXT NOT NULL,"
+        " result TEXT NOT NULL)"
+    )
+
+
 # MIGRATIONS[i] takes a database at schema version i to version i + 1. Only ever append.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_tables, _v2_review_index]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_tables,
+    _v2_review_index,
+    _v4_memory_models,  # index 2 in this branch; the lead puts _v3_exam_answers before it
+]
 
 
 def schema_version() -> int:
@@ -267,6 +283,29 @@ class ProgressStore:
                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (key, str(value)),
                 )
+
+    # -- the learner's fitted memory model (content.memory_fit) -----------------------
+
+    def save_memory_model(self, result_json: str, fitted_at: datetime) -> None:
+        """Keep a fit; from now on it is the one `memory_model` returns."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO memory_models (fitted_at, result) VALUES (?, ?)",
+                (as_utc(fitted_at, "fit time").isoformat(), result_json),
+            )
+
+    def memory_model(self) -> tuple[datetime, str] | None:
+        """(when, FitResult JSON) of the newest fit, or None before the first one."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT fitted_at, result FROM memory_models ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else (as_utc(datetime.fromisoformat(row[0])), str(row[1]))
+
+    def forget_memory_model(self) -> None:
+        """Back to FSRS's defaults: the fits are removed (the reviews stay)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM memory_models")
 
     # -- lifetime --------------------------------------------------------------------
 

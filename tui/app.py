@@ -176,10 +176,26 @@ class DlearnApp(App[None]):
         self.store.set_setting("exam_date", value.isoformat() if value else None)
 
     def scheduler(self) -> Scheduler:
-        """A scheduler that respects the current exam date."""
+        """A scheduler that respects the current exam date and the learner's fitted model."""
         from content.scheduler import Scheduler
 
-        return Scheduler(self.exam_date)
+        return Scheduler(self.exam_date, self.memory_parameters())
+
+    def memory_parameters(self) -> tuple[float, ...] | None:
+        """The FSRS parameters fitted to this learner (Progress screen), None for defaults.
+
+        An unreadable or out-of-bounds saved fit is ignored: the defaults are safe.
+        """
+        saved = self.store.memory_model()
+        if saved is None:
+            return None
+        from content.memory_fit import FitResult, valid_parameters
+
+        try:
+            parameters = FitResult.from_json(saved[1]).parameters
+        except ValueError:
+            return None
+        return parameters if valid_parameters(parameters) else None
 
     def today(self) -> date:
         """Today's date where the learner is (local time of the clock)."""
