@@ -307,6 +307,19 @@ class ProgressStore:
         with self._transaction() as db:
             db.execute("DELETE FROM memory_models")
 
+    # -- cards of questions that are gone (a deleted run's, content.run_questions) ----
+
+    def forget_cards(self, question_ids: list[str]) -> int:
+        """Remove these questions' cards from the schedule (their reviews stay in the log);
+        returns how many cards there were."""
+        if not question_ids:
+            return 0
+        with self._transaction() as db:
+            cursor = db.executemany(
+                "DELETE FROM cards WHERE question_id = ?", [(q,) for q in question_ids]
+            )
+            return cursor.rowcount
+
     # -- lifetime --------------------------------------------------------------------
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ graded Again comes back once more at the end of the session, as in paper flashca
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -107,15 +107,26 @@ class ReviewScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         app = self.app
+        from tui.run_cards import forget_missing_runs, run_questions
+
+        runs = run_questions(app.data_dir, app.course)  # the learner's own runs' questions
+        forget_missing_runs(app.store, runs)
         states = app.store.card_states()
+        lecture = replace(app.course, questions=app.course.questions + tuple(runs))
         self.queue = review_queue(
-            app.course,
+            lecture,
             states,
             app.now(),
             scheduler=app.scheduler(),
             exam_date=app.exam_date,
             section=self.section,
         )
+        # a finished run's new questions come right after the due cards, while it is fresh
+        fresh = [q for q in runs if q.id not in states and self.section in (None, q.section)]
+        fresh_ids = {q.id for q in fresh}
+        due = [q for q in self.queue if q.id in states]
+        new = [q for q in self.queue if q.id not in states and q.id not in fresh_ids]
+        self.queue = (due + fresh + new)[: max(len(self.queue), len(due) + len(fresh))]
         self.new_ids = {q.id for q in self.queue if q.id not in states}
         self.reps_before = {q.id: states[q.id].reps for q in self.queue if q.id in states}
         if self.queue:
