@@ -8,6 +8,10 @@ Two measurements, each over several fresh processes:
 - **headless**: the same app run headless; the child reports when its first frame is done.
 - **floor**: a Textual app showing one label, headless: what Textual itself costs on this
   machine, so a loaded machine's figures can be read against it.
+- **side by side**: `dlearn` and a bare Textual app (a header, a footer and a screen of text)
+  in the same pseudo-terminal at 80x24, in turns (A B A B ...), each until its footer is
+  drawn; the ratio of each pair, then the median ratio and its spread. The target is 1.2x:
+  Textual's own import is the floor, whatever dlearn adds on top should be small.
 
 For the headless runs the child also reports its CPU time up to the first frame. Other jobs
 on a 2-core machine stretch wall-clock time but hardly change CPU time, so the CPU figure
@@ -52,6 +56,20 @@ async def first_frame(pilot):
     app.exit()
 app.run(headless=True, size=(80, 24), auto_pilot=first_frame)
 """
+
+BARE_TERMINAL_CHILD = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+TEXT = "\\n".join(f"line {i}: a screen of text, as much as the home screen shows" for i in range(18))
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield Static(TEXT)
+        yield Footer()
+Bare().run()
+"""
+RATIO_TARGET = 1.2
+LAST_CPU = [0.0]  # CPU seconds of the latest terminal_run's child
 
 HEADLESS_CHILD = """
 import sys, time
@@ -100,8 +118,10 @@ def env() -> dict[str, str]:
     return out
 
 
-def terminal_run(data_dir: Path, timeout: float = 10.0) -> float:
-    """Seconds from spawn until the footer appears on a real (pseudo) terminal."""
+def terminal_run(data_dir: Path, timeout: float = 10.0, bare: bool = False) -> float:
+    """Seconds from spawn until the footer appears on a real (pseudo) terminal; `bare`
+    times the bare Textual app instead of dlearn. The child's CPU seconds (until it was
+    stopped, right after its footer appeared) go to `LAST_CPU`."""
     leader, follower = pty.openpty()
     os.set_blocking(leader, False)
     import fcntl
@@ -110,6 +130,8 @@ def terminal_run(data_dir: Path, timeout: float = 10.0) -> float:
 
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     cmd = [sys.executable, "-m", "tui.cli", "--lang", "ko", "--data-dir", str(data_dir)]
+    if bare:
+        cmd = [sys.executable, "-c", BARE_TERMINAL_CHILD]
     started = time.perf_counter()
     child = subprocess.Popen(
         cmd, stdin=follower, stdout=follower, stderr=follower, cwd=ROOT, env=env(), close_fds=True
@@ -128,11 +150,10 @@ def terminal_run(data_dir: Path, timeout: float = 10.0) -> float:
                     return time.perf_counter() - started
         raise RuntimeError(f"no home screen within {timeout} s; output: {seen[-400:]!r}")
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            child.kill()
+        child.kill()  # at once: what it would spend on shutting down is not start-up
+        _, _, usage = os.wait4(child.pid, 0)
+        child.returncode = -9
+        LAST_CPU[0] = usage.ru_utime + usage.ru_stime
         os.close(leader)
 
 
@@ -190,6 +211,38 @@ def report(label: str, times: list[float]) -> None:
     )
 
 
+def side_by_side(data_dir: Path, runs: int) -> float:
+    """dlearn and the bare app in turns (A B, B A, ...); prints and returns the median ratio."""
+    ours: list[float] = []
+    bare: list[float] = []
+    ours_cpu: list[float] = []
+    bare_cpu: list[float] = []
+
+    def one(is_bare: bool) -> None:
+        wall = terminal_run(data_dir, bare=is_bare)
+        (bare if is_bare else ours).append(wall)
+        (bare_cpu if is_bare else ours_cpu).append(LAST_CPU[0])
+
+    for i in range(runs):
+        for is_bare in (False, True) if i % 2 == 0 else (True, False):
+            one(is_bare)
+    report("dlearn", ours)
+    report("bare", bare)
+    report("  cpu", ours_cpu)
+    report("  cpu", bare_cpu)
+    median = 0.0
+    for what, a, b in (("wall", ours, bare), ("cpu", ours_cpu, bare_cpu)):
+        ratios = sorted(x / y for x, y in zip(a, b, strict=True))
+        median = statistics.median(ratios)
+        verdict = "ok" if median <= RATIO_TARGET else "OVER"
+        print(
+            f"ratio {what:<4} median {median:.2f}x   spread {ratios[0]:.2f}x-{ratios[-1]:.2f}x "
+            f"over {runs} pairs (dlearn / bare Textual app, same pty 80x24)  target "
+            f"{RATIO_TARGET:.1f}x: {verdict}"
+        )
+    return median
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="processes to time per measurement")
@@ -198,6 +251,8 @@ def main() -> int:
         data_dir = Path(tmp)
         seed(data_dir)
         terminal_run(data_dir)  # warm the file cache, as a second launch would be
+        terminal_run(data_dir, bare=True)
+        side_by_side(data_dir, args.runs)
         report("terminal", [terminal_run(data_dir) for _ in range(args.runs)])
         headless = [headless_run(data_dir) for _ in range(args.runs)]
         report("headless", [wall for wall, _, _ in headless])

@@ -128,17 +128,29 @@ def suggest_rating(correct: bool, score: float, seconds: float) -> Rating:
 
 
 class Scheduler:
-    """FSRS with fuzzing off, and with due dates clamped to an exam date when there is one."""
+    """FSRS with fuzzing off, and with due dates clamped to an exam date when there is one.
 
-    def __init__(self, exam_date: date | None = None) -> None:
+    `parameters` are the learner's fitted FSRS parameters (`content.memory_fit`), None for
+    fsrs's defaults.
+    """
+
+    def __init__(
+        self, exam_date: date | None = None, parameters: tuple[float, ...] | None = None
+    ) -> None:
         self.exam_date = exam_date
+        self.parameters = parameters
         self._fsrs: fsrs.Scheduler | None = None
 
     def _engine(self) -> fsrs.Scheduler:
         if self._fsrs is None:
             import fsrs
+            import fsrs.scheduler
 
-            self._fsrs = fsrs.Scheduler(desired_retention=DESIRED_RETENTION, enable_fuzzing=False)
+            self._fsrs = fsrs.Scheduler(
+                parameters=self.parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
+                desired_retention=DESIRED_RETENTION,
+                enable_fuzzing=False,
+            )
         return self._fsrs
 
     def review(

@@ -70,11 +70,21 @@ def _v3_exam_answers(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE reviews ADD COLUMN exam_id INTEGER REFERENCES exams (id)")
 
 
+def _v4_memory_models(db: sqlite3.Connection) -> None:
+    """Every FSRS fit to this learner's reviews (`content.memory_fit.FitResult` as JSON);
+    the newest is the one in use. Old fits stay, so a worse refit can be undone by hand."""
+    db.execute(
+        "CREATE TABLE memory_models (id INTEGER PRIMARY KEY, fitted_at TEXT NOT NULL,"
+        " result TEXT NOT NULL)"
+    )
+
+
 # MIGRATIONS[i] takes a database at schema version i to version i + 1. Only ever append.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_tables,
     _v2_review_index,
     _v3_exam_answers,
+    _v4_memory_models,
 ]
 
 
@@ -289,6 +299,42 @@ class ProgressStore:
                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (key, str(value)),
                 )
+
+    # -- the learner's fitted memory model (content.memory_fit) -----------------------
+
+    def save_memory_model(self, result_json: str, fitted_at: datetime) -> None:
+        """Keep a fit; from now on it is the one `memory_model` returns."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO memory_models (fitted_at, result) VALUES (?, ?)",
+                (as_utc(fitted_at, "fit time").isoformat(), result_json),
+            )
+
+    def memory_model(self) -> tuple[datetime, str] | None:
+        """(when, FitResult JSON) of the newest fit, or None before the first one."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT fitted_at, result FROM memory_models ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else (as_utc(datetime.fromisoformat(row[0])), str(row[1]))
+
+    def forget_memory_model(self) -> None:
+        """Back to FSRS's defaults: the fits are removed (the reviews stay)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM memory_models")
+
+    # -- cards of questions that are gone (a deleted run's, content.run_questions) ----
+
+    def forget_cards(self, question_ids: list[str]) -> int:
+        """Remove these questions' cards from the schedule (their reviews stay in the log);
+        returns how many cards there were."""
+        if not question_ids:
+            return 0
+        with self._transaction() as db:
+            cursor = db.executemany(
+                "DELETE FROM cards WHERE question_id = ?", [(q,) for q in question_ids]
+            )
+            return cursor.rowcount
 
     # -- lifetime --------------------------------------------------------------------
 

@@ -10,9 +10,7 @@ notes need, is imported when first opened. Nothing here imports torch.
 
 from __future__ import annotations
 
-import pickle
 import random
-import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 from functools import partial
@@ -25,55 +23,15 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from tui.i18n import LANG_NAMES, STRINGS, relabel, tr
+from tui.startup_cache import load_course_cached, read_first_screen, write_first_screen
 
 if TYPE_CHECKING:
-    from content.model import Course, Lecture, Problem
+    from content.model import Lecture, Problem
     from content.scheduler import Scheduler
     from content.store import ProgressStore
 
 START_SCREENS = ("home", "review", "exam", "notes", "progress", "labs", "runs")
 SECONDS_PER_QUESTION = 90  # the mock exam's default time limit: 1.5 minutes a question
-COURSE_CACHE = "course.pickle"  # under data_dir/cache
-
-
-def load_course_cached(root: Path | None, cache_dir: Path) -> Course:
-    """`content.loader.load_course`, remembered on disk between runs.
-
-    Parsing the TOML bank (pure-Python tomllib) was the slowest step of start-up after
-    importing Textual. The cache is keyed on the size and modification time of every TOML
-    file under `root` and of the content package's code, so any edit reloads; a missing,
-    stale or unreadable cache just means parsing as before.
-    """
-    import content
-
-    package = Path(content.__file__).parent
-    folder = package / "lectures" if root is None else root
-    if not folder.is_dir():
-        from content.loader import load_course
-
-        return load_course(root)  # raises with a clear message
-    files = sorted(folder.rglob("*.toml")) + sorted(package.rglob("*.py"))
-    key = [sys.version] + [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files]
-    cache = cache_dir / COURSE_CACHE
-    try:
-        with cache.open("rb") as f:
-            saved_key, course = pickle.load(f)
-        if saved_key == key:
-            return course  # type: ignore[no-any-return]
-    except Exception:  # any unreadable cache is simply rebuilt
-        pass
-    from content.loader import load_course
-
-    course = load_course(root)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        partial_file = cache.with_suffix(".tmp")
-        with partial_file.open("wb") as f:
-            pickle.dump((key, course), f, protocol=pickle.HIGHEST_PROTOCOL)
-        partial_file.replace(cache)
-    except OSError:
-        pass  # a read-only data dir only costs speed
-    return course
 
 
 def utc_now() -> datetime:
@@ -114,12 +72,24 @@ class DlearnApp(App[None]):
         self.exam_enrichment = False  # `dlearn exam --enrichment`: set by create_app
         self.now = now
         self.rng = random.Random(seed)
+        # Seeds each attempt's option order (content.shuffle); a fixed seed repeats them.
+        self.shuffle_seed = seed if seed is not None else random.SystemRandom().getrandbits(64)
         self.startup_error: str | None = None
         self.data_dir = data_dir  # progress, runs (data_dir / "runs") and exports
         self.lecture: Lecture | None = None
         self.problems: list[Problem] = []
         self._store: ProgressStore | None = None
-        self._load(content_dir, data_dir, lang or "en")
+        self.content_dir = content_dir
+        # a returning student's home screen is drawn from cached words; the course and the
+        # store load right after the first frame (`ensure_loaded`)
+        self.first_screen = read_first_screen(content_dir, data_dir / "cache")
+        if start != "home" or self.first_screen is None:
+            self.first_screen = None
+            self._load(content_dir, data_dir, lang or "en")
+        else:
+            cached = self.first_screen.get("lang")
+            self.set_reactive(DlearnApp.lang, lang or (cached if cached in LANG_NAMES else "en"))
+            return
         saved = self._store.get_setting("lang") if self._store else None
         if lang is None and saved not in LANG_NAMES:
             from tui.settings import default_lang  # the locale's choice, if nothing was saved
@@ -127,6 +97,8 @@ class DlearnApp(App[None]):
             saved = default_lang()
         chosen = lang or saved or "en"
         self.set_reactive(DlearnApp.lang, chosen)
+        if self.lecture is not None and self._store is not None:
+            write_first_screen(content_dir, data_dir / "cache", self.lecture, saved or chosen)
 
     def _load(self, content_dir: Path | None, data_dir: Path, lang: str) -> None:
         """Read the course and open the progress store; failures become `startup_error`."""
@@ -147,16 +119,37 @@ class DlearnApp(App[None]):
             self._store = ProgressStore.open(data_dir)
         except StoreError as exc:
             self.startup_error = str(exc)
+            return
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the course and the store are loaded (not yet on a deferred first frame)."""
+        return self.first_screen is None
+
+    def ensure_loaded(self) -> bool:
+        """Load the course and open the store if the first frame went out without them;
+        False (and the app exits with the reason) when that fails."""
+        if self.first_screen is None:
+            return self.startup_error is None
+        self.first_screen = None
+        self._load(self.content_dir, self.data_dir, self.lang)
+        if self.startup_error is not None:
+            self.exit(return_code=1, message=f"dlearn: {self.startup_error}")
+            return False
+        self.title = f"dlearn · {self.course.title.get(self.lang)}"
+        return True
 
     @property
     def store(self) -> ProgressStore:
         """The progress store (always open once the app is running)."""
+        self.ensure_loaded()
         assert self._store is not None, "the store failed to open; see startup_error"
         return self._store
 
     @property
     def course(self) -> Lecture:
         """The lecture being studied (the first one loaded)."""
+        self.ensure_loaded()
         assert self.lecture is not None, "no lecture loaded; see startup_error"
         return self.lecture
 
@@ -175,10 +168,26 @@ class DlearnApp(App[None]):
         self.store.set_setting("exam_date", value.isoformat() if value else None)
 
     def scheduler(self) -> Scheduler:
-        """A scheduler that respects the current exam date."""
+        """A scheduler that respects the current exam date and the learner's fitted model."""
         from content.scheduler import Scheduler
 
-        return Scheduler(self.exam_date)
+        return Scheduler(self.exam_date, self.memory_parameters())
+
+    def memory_parameters(self) -> tuple[float, ...] | None:
+        """The FSRS parameters fitted to this learner (Progress screen), None for defaults.
+
+        An unreadable or out-of-bounds saved fit is ignored: the defaults are safe.
+        """
+        saved = self.store.memory_model()
+        if saved is None:
+            return None
+        from content.memory_fit import FitResult, valid_parameters
+
+        try:
+            parameters = FitResult.from_json(saved[1]).parameters
+        except ValueError:
+            return None
+        return parameters if valid_parameters(parameters) else None
 
     def today(self) -> date:
         """Today's date where the learner is (local time of the clock)."""
@@ -197,6 +206,10 @@ class DlearnApp(App[None]):
         if self.startup_error is not None:
             self.exit(return_code=1, message=f"dlearn: {self.startup_error}")
             return
+        if self.first_screen is not None:
+            title = self.first_screen.get("title") or {}
+            self.title = f"dlearn · {title.get(self.lang, '')}"
+            return  # the home screen loads the rest after its first frame
         self.title = f"dlearn · {self.course.title.get(self.lang)}"
         if self.start != "home":
             self.push_screen(self.make_screen(self.start))
@@ -272,6 +285,8 @@ class DlearnApp(App[None]):
             self.title = f"dlearn · {self.lecture.title.get(lang)}"
         if self._store is not None:
             self._store.set_setting("lang", lang)
+        if self.lecture is not None:
+            write_first_screen(self.content_dir, self.data_dir / "cache", self.lecture, lang)
         for screen in self.screen_stack:
             relabel(screen, lang)
         self.screen.refresh_bindings()

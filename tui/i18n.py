@@ -394,6 +394,40 @@ STRINGS: dict[str, tuple[str, str]] = {
         "불러온 강의가 없습니다. `dlearn content check`로 문제를 확인하세요.",
         "No lecture could be loaded. Run `dlearn content check` to see why.",
     ),
+    # progress: the memory model fitted to the learner (issue 14)
+    "memory_title": ("기억 모델 (FSRS)", "Memory model (FSRS)"),
+    "memory_default": ("FSRS 기본 매개변수를 씁니다.", "Using FSRS's default parameters."),
+    "memory_needs": (
+        "내 기록에 맞추려면 하루 이상 간격을 둔 복습이 {need}회 더 필요합니다 ({have}/{min}).",
+        "Fitting it to you needs {need} more reviews spaced a day or more apart ({have}/{min}).",
+    ),
+    "memory_ready": (
+        "f 키: 내 복습 {n}회에 맞춰 기억 모델 맞추기",
+        "Press f to fit the memory model to your {n} reviews",
+    ),
+    "memory_fitting": (
+        "기억 모델을 맞추는 중… {done}/{total} 단계",
+        "Fitting the memory model… step {done}/{total}",
+    ),
+    "memory_fitted": (
+        "{when}에 내 복습 {n}회에 맞춘 매개변수를 씁니다.",
+        "Using parameters fitted to your {n} reviews on {when}.",
+    ),
+    "memory_compare": (
+        "로그 손실: 기본 {before} → 내 모델 {after} (낮을수록 잘 맞음)",
+        "Log loss: defaults {before} → yours {after} (lower predicts better)",
+    ),
+    "memory_recall": (
+        "예상 기억률: 기본 {before}, 내 모델 {after} · 실제로 기억한 비율 {observed}",
+        "Predicted recall: defaults {before}, yours {after} · you actually recalled {observed}",
+    ),
+    "memory_refit": ("f 키: 다시 맞추기", "Press f to fit again"),
+    "memory_no_gain": (
+        "새로 맞춘 매개변수가 기본값보다 잘 맞지 않아 쓰지 않았습니다.",
+        "The new fit did not predict your reviews better, so it was not used.",
+    ),
+    "memory_failed": ("기억 모델을 맞추지 못했습니다: {error}", "Fitting failed: {error}"),
+    "fit_memory": ("기억 모델 맞추기", "Fit my memory"),
 }
 
 

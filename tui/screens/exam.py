@@ -28,6 +28,7 @@ from content.answers import InvalidResponse, expected_text, grade
 from content.generators import instantiate
 from content.model import Question
 from content.session import ExamAnswer, ExamResult, draw_exam
+from content.shuffle import attempt_seed, shuffled
 from tui.i18n import tr
 from tui.messages import AnswerChanged, AnswerRejected, AnswerSubmitted
 from tui.screens.review import numbered_blanks
@@ -83,14 +84,19 @@ class ExamScreen(Screen[None]):
     async def on_mount(self) -> None:
         app = self.app
         drawn = draw_exam(app.course, self.n, app.rng, include_enrichment=app.exam_enrichment)
+        self.started = app.now()
         self.seeds = [app.rng.randrange(2**31) for _ in drawn]
+        # options in a fresh order per exam; the walkthrough reuses these questions as shown
+        stamp = self.started.isoformat()
         self.questions = [
-            instantiate(q, random.Random(seed)) for q, seed in zip(drawn, self.seeds, strict=True)
+            shuffled(
+                instantiate(q, random.Random(seed)), attempt_seed(app.shuffle_seed, q.id, stamp)
+            )[0]
+            for q, seed in zip(drawn, self.seeds, strict=True)
         ]
         self.time_limit_s = (
             round(self.minutes * 60) if self.minutes else SECONDS_PER_QUESTION * len(self.questions)
         )
-        self.started = app.now()
         if not self.questions:
             self.finished = True
             self.query_one("#question", Static).update(tr("exam_empty", self.lang))

@@ -74,13 +74,42 @@ class HomeScreen(Screen[None]):
             self.refresh_data()  # back from a review or an exam: counts have changed
             return
         # Mastery needs FSRS (imported on first use); the first frame goes out without it
-        # and the bars fill in right after, to keep start-up within its 0.5 s budget.
+        # and the bars fill in right after, to keep start-up within its 0.5 s budget. A
+        # returning student's first frame is drawn from cached words before the course and
+        # the progress file are even loaded (`DlearnApp.first_screen`).
         self._shown = True
+        if not self.app.loaded:
+            self._draw_first_screen()
+            self.call_after_refresh(self._load_then_refresh)
+            return
         self.refresh_data(mastery=False)
         self.call_after_refresh(self.refresh_data)
 
+    def _draw_first_screen(self) -> None:
+        """The sections without counts or bars, from `DlearnApp.first_screen`'s words."""
+        lang, words = self.lang, self.app.first_screen or {}
+        self.sub_title = tr("home", lang)
+        self.query_one("#notice", Static).display = False
+        options: list[Option] = []
+        for i, part in enumerate(words.get("parts") or []):
+            row = mastery_row(str((part.get("title") or {}).get(lang, "")), None)
+            row.stylize("bold")
+            options.append(Option(row, id=f"first:{i}"))
+            for j, title in enumerate(part.get("sections") or []):
+                row = mastery_row("  " + str(title.get(lang, "")), None)
+                options.append(Option(row, id=f"first:{i}.{j}"))
+        option_list = self.query_one("#sections", OptionList)
+        option_list.set_options(options)
+        option_list.highlighted = 1 if len(options) > 1 else None
+        self.query_one("#hint", Static).update(Text(tr("home_hint", lang), style="dim"))
+
+    def _load_then_refresh(self) -> None:
+        if self.app.ensure_loaded():
+            self.refresh_data(mastery=False)
+            self.call_after_refresh(self.refresh_data)
+
     def watch_lang(self) -> None:
-        if self.is_mounted:
+        if self.is_mounted and self.app.loaded:
             self.refresh_data()
 
     def refresh_data(self, mastery: bool = True) -> None:

@@ -9,7 +9,7 @@ graded Again comes back once more at the end of the session, as in paper flashca
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from content.generators import instantiate
 from content.model import Question
 from content.scheduler import Rating, suggest_rating
 from content.session import due_count, review_queue
+from content.shuffle import OptionOrder, attempt_seed, shuffled
 from tui.i18n import percent, tr
 from tui.keys import jamo
 from tui.messages import AnswerChanged, AnswerRejected, AnswerSubmitted
@@ -53,8 +54,9 @@ class Attempt:
     """The question on screen and, once answered, how it went."""
 
     bank: Question  # as in the bank (generated questions stay generated)
-    concrete: Question  # what is shown and graded
+    concrete: Question  # what is shown and graded: options in this attempt's order
     shown_at: datetime
+    order: OptionOrder  # maps the shown options back to the bank's (for the log)
     verdict: Verdict | None = None
     response: Any = None
     seconds: float = 0.0
@@ -117,17 +119,29 @@ class ReviewScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         app = self.app
+        from tui.run_cards import forget_missing_runs, run_questions
+
+        runs = run_questions(app.data_dir, app.course)  # the learner's own runs' questions
+        forget_missing_runs(app.store, runs)
         states = app.store.card_states()
+        lecture = replace(app.course, questions=app.course.questions + tuple(runs))
         self.queue = review_queue(
-            app.course,
+            lecture,
             states,
             app.now(),
             scheduler=app.scheduler(),
             exam_date=app.exam_date,
             section=self.section,
         )
+        # a finished run's new questions come right after the due cards, while it is fresh
+        fresh = [q for q in runs if q.id not in states and self.section in (None, q.section)]
+        fresh_ids = {q.id for q in fresh}
+        due = [q for q in self.queue if q.id in states]
+        new = [q for q in self.queue if q.id not in states and q.id not in fresh_ids]
+        self.queue = (due + fresh + new)[: max(len(self.queue), len(due) + len(fresh))]
         self.new_ids = {q.id for q in self.queue if q.id not in states}
         self.first_pass = len(self.queue)  # positions from here on are cards shown again
+        self.reps_before = {q.id: states[q.id].reps for q in self.queue if q.id in states}
         if self.queue:
             await self.show_question()
         else:
@@ -170,7 +184,13 @@ class ReviewScreen(Screen[None]):
     async def show_question(self) -> None:
         app = self.app
         bank = self.queue[self.position]
-        self.attempt = Attempt(bank, instantiate(bank, app.rng), app.now())
+        # seeded by the attempt's identity (who, which card, how many reviews before, when):
+        # a new order per attempt, the same one again for a test's fixed seed and clock
+        now = app.now()
+        seen = self.reps_before.get(bank.id, 0)
+        rng = attempt_seed(app.shuffle_seed, bank.id, seen, self.position, now.isoformat())
+        concrete, order = shuffled(instantiate(bank, app.rng), rng)
+        self.attempt = Attempt(bank, concrete, now, order)
         widget = answer_input(self.attempt.concrete, lang=self.lang, rng=app.rng)
         await self.query_one("#answer-slot").remove_children()
         await self.query_one("#feedback-slot").remove_children()
@@ -306,7 +326,7 @@ class ReviewScreen(Screen[None]):
             section=attempt.bank.section,
             rating=rating,
             correct=attempt.verdict.correct,
-            response=AnswerInput.canonical(attempt.response),
+            response=AnswerInput.canonical(attempt.order.to_bank(attempt.response)),
             duration_s=attempt.seconds,
             now=self.app.now(),
             scheduler=self.app.scheduler(),

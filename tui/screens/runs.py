@@ -176,6 +176,9 @@ class RunsScreen(Screen[None]):
         def answer(yes: bool | None) -> None:
             if yes:
                 shutil.rmtree(info.path, ignore_errors=True)
+                from tui.run_cards import forget_run
+
+                forget_run(self.app.store, info.name)  # its questions leave the review queue
                 self.marked.discard(info.name)
                 self.notify(tr("deleted", self.lang, run=info.name))
                 self._reload()
