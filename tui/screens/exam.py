@@ -28,7 +28,7 @@ from content.answers import InvalidResponse, expected_text, grade
 from content.generators import instantiate
 from content.model import Question
 from content.session import ExamAnswer, ExamResult, draw_exam
-from content.shuffle import attempt_seed, shuffled
+from content.shuffle import OptionOrder, attempt_seed, shuffled
 from tui.i18n import tr
 from tui.messages import AnswerChanged, AnswerRejected, AnswerSubmitted
 from tui.screens.review import numbered_blanks
@@ -66,6 +66,7 @@ class ExamScreen(Screen[None]):
         self.n = questions
         self.minutes = minutes
         self.questions: list[Question] = []
+        self.orders: list[OptionOrder] = []
         self.finished = False
         self.timer: Timer | None = None
         self.warning: str | None = None  # why Enter did not take the answer; kept until it changes
@@ -88,12 +89,16 @@ class ExamScreen(Screen[None]):
         self.seeds = [app.rng.randrange(2**31) for _ in drawn]
         # options in a fresh order per exam; the walkthrough reuses these questions as shown
         stamp = self.started.isoformat()
-        self.questions = [
+        shown = [
             shuffled(
                 instantiate(q, random.Random(seed)), attempt_seed(app.shuffle_seed, q.id, stamp)
-            )[0]
+            )
             for q, seed in zip(drawn, self.seeds, strict=True)
         ]
+        self.questions = [q for q, _ in shown]
+        # each answer is saved in the bank's own option indices, so a reopened exam (drawn
+        # again from its seeds, in the bank's order) and the review log read it alike
+        self.orders = [order for _, order in shown]
         self.time_limit_s = (
             round(self.minutes * 60) if self.minutes else SECONDS_PER_QUESTION * len(self.questions)
         )
@@ -240,7 +245,9 @@ class ExamScreen(Screen[None]):
         app, lang = self.app, self.lang
         responses: list[Any] = []
         answers: list[ExamAnswer] = []
-        for question, widget, seed in zip(self.questions, self.widgets(), self.seeds, strict=True):
+        for question, widget, seed, order in zip(
+            self.questions, self.widgets(), self.seeds, self.orders, strict=True
+        ):
             response = widget.response()
             responses.append(response)
             correct = False
@@ -251,7 +258,7 @@ class ExamScreen(Screen[None]):
                 except InvalidResponse as exc:  # kept, and said why it scored nothing
                     shown = tr("unreadable", lang, answer=shown, why=exc.message.get(lang))
             expected = expected_text(question).get(lang)
-            raw = AnswerInput.canonical(response) if response is not None else None
+            raw = AnswerInput.canonical(order.to_bank(response)) if response is not None else None
             answers.append(
                 ExamAnswer(question.id, question.section, correct, shown, expected, raw, seed)
             )
