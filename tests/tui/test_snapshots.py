@@ -111,3 +111,16 @@ def test_exam_result(snap_compare, make_app: AppFactory, lang: str) -> None:  # 
 def test_progress(snap_compare, make_app: AppFactory, data_dir: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
     seed_progress(data_dir)
     assert snap_compare(make_app(lang=lang, start="progress"), run_before=steady)
+
+
+@LANGS
+def test_exam_setup(snap_compare, make_app: AppFactory, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Key e on home: the exam's length and time, at 80x24."""
+    assert snap_compare(make_app(lang=lang), press=["e"], run_before=steady)
+
+
+@LANGS
+def test_review_numeric_units(snap_compare, make_app: AppFactory, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """A numeric question says which units it takes; a wrong one is refused with why."""
+    app = make_app(lang=lang, start="review", only={"t-numeric"})
+    assert snap_compare(app, press=[*"25.03%p", "enter"], run_before=steady)
