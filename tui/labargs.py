@@ -74,3 +74,28 @@ def _follow_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--detach", action="store_true", help="start in the background, print the run directory"
     )
+
+
+def register_serve(sub: Any) -> None:
+    """Add `dlearn serve`: the app in a web browser (handler: `tui.serve.server.serve`)."""
+    p = sub.add_parser("serve", help="serve the app to a web browser (one app per tab)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; there is no login)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument(
+        "--lang",
+        dest="serve_lang",
+        choices=("ko", "en"),
+        default=None,
+        help="interface language (default: the one saved with Ctrl+L, else the locale's)",
+    )
+    p.add_argument(
+        "--data-dir",
+        dest="serve_data_dir",
+        type=Path,
+        default=None,
+        help="where progress and runs are kept (default: as for dlearn)",
+    )
