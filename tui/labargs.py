@@ -95,6 +95,7 @@ def register_serve(sub: Any) -> None:
     p.add_argument(
         "--data-dir",
         dest="serve_data_dir",
+        metavar="DIR",
         type=Path,
         default=None,
         help="where progress and runs are kept (default: as for dlearn)",
