@@ -8,6 +8,7 @@ waits for words on the screen; it types by sending `["stdin", keys]`, as the pag
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import socket
@@ -298,3 +299,39 @@ def test_another_host_than_loopback_is_warned_about(tmp_path: Path) -> None:
     assert "anyone who can reach this machine" in out.stderr
     assert "ssh -L 8000:localhost:8000" in out.stderr
     assert out.returncode == 1 and "cannot listen on 192.0.2.1:8000" in out.stderr
+
+
+def test_a_lab_run_outlives_its_tab_and_another_tab_follows_it(
+    tmp_path: Path, one_question: Path
+) -> None:
+    """Started in one tab (its own process, `engine.runs.launch`), the run keeps going when
+    that tab closes, and a second tab finds it on the Runs screen and re-attaches."""
+    from engine.runs import launch, rundir
+
+    with serve(tmp_path, "--lang", "en", course=one_question) as served:
+        runs = served.data_dir / "runs"
+        with Tab(served, width=120, height=40) as first:
+            first.wait_text("r Review")
+            first.press_until("l", "h Runs")
+            first.press("r")
+            first.wait_text("Predict before you run.")
+            first.press("s")  # run without predicting
+            first.wait_text("Layers and features ·")
+            [run_dir] = wait_for(lambda: list(runs.iterdir()) if runs.exists() else [], "a run")
+            [tab_pid] = served.app_pids()
+        try:
+            wait_for(lambda: not alive(tab_pid), "the first tab's app process to end")
+            running, run_pid = rundir.is_alive(run_dir)
+            assert running and run_pid is not None and alive(run_pid)
+            # a session of its own (the tabs share the server's): no hang-up reaches it
+            assert os.getsid(run_pid) == run_pid != os.getsid(served.process.pid)
+            with Tab(served, width=120, height=40) as second:
+                second.wait_text("r Review")
+                second.press_until("l", "h Runs")
+                second.press("h")
+                second.wait_text(run_dir.name, "running")
+                second.press("\r")  # re-attach
+                second.wait_text(f"Layers and features · {run_dir.name}")
+        finally:
+            launch.stop_run(run_dir)  # the claim is not under test here: save the CPU
+            wait_for(lambda: not rundir.is_alive(run_dir)[0], "the run to stop")
