@@ -174,6 +174,19 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def children(pid: int) -> set[int]:
+    """Live processes whose parent is `pid`."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
 @pytest.fixture
 def one_question(tmp_path: Path) -> Path:
     """A course with one O/X question, so every review session asks the same thing."""
@@ -209,8 +222,12 @@ def test_a_tab_reviews_and_its_app_process_ends_when_it_closes(
             wait_for(lambda: stored_reviews(served.data_dir) == ["t-ox"], "the review stored")
             [pid] = served.app_pids()
             assert alive(pid)
+            # beside the tab's app, the next tab's process is already started (a warm spare)
+            spares = wait_for(lambda: children(served.process.pid) - {pid}, "a warm spare")
         wait_for(lambda: not alive(pid), f"app process {pid} to end after the tab closed")
         wait_for(lambda: "app process ended" in served.log(), "the app's goodbye in the log")
+        assert all(alive(p) for p in spares)
+    assert not any(alive(p) for p in spares)  # the server ends its spare when it stops
 
 
 def test_two_tabs_are_two_processes_and_both_reviews_are_kept(

@@ -5,11 +5,16 @@ packets there, and one stray byte (a library's print, a child process inheriting
 descriptor) would garble the page. So before the app starts, the channel moves to a private
 descriptor that only the driver knows (`sys.__stdout__`), and descriptor 1 points at the
 serve log; Python warnings go to that log too (during the app Textual swallows stderr).
+
+The server starts the next tab's process before the tab exists (a warm spare): it imports
+the app, the first costly second of a tab, and then waits for the tab's first packet, its
+terminal size, before it builds the app.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -39,6 +44,31 @@ def guard_stdout(log_path: Path) -> None:
     logging.captureWarnings(True)
 
 
+def _read_exactly(fd: int, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = os.read(fd, n - len(data))  # unbuffered: the driver reads what follows
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def wait_for_tab() -> tuple[int, int] | None:
+    """Block until the server's first packet (the tab's size, a "resize" meta packet, framed
+    as textual-serve frames them: type, 4-byte length, payload); None if the server hung up."""
+    header = _read_exactly(0, 5)
+    if len(header) < 5:
+        return None
+    payload = _read_exactly(0, int.from_bytes(header[1:], "big"))
+    try:
+        meta = json.loads(payload) if header[:1] == b"M" else {}
+        return int(meta["width"]), int(meta["height"])
+    except (ValueError, KeyError, TypeError):
+        log.warning("the first packet was not the tab's size: %r", payload[:80])
+        return 80, 24
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tui.serve.child")
     parser.add_argument("--data-dir", type=Path, required=True)
@@ -46,9 +76,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", type=Path, default=None)
     args = parser.parse_args(argv)
     guard_stdout(args.data_dir / LOG_NAME)
-    log.info("app process started for a browser tab")
+    import textual.drivers.web_driver  # noqa: F401  # what a tab would wait for: imports
 
+    import tui.screens.home  # noqa: F401
     from tui.app import create_app
+
+    size = wait_for_tab()
+    if size is None:
+        return 0  # the server stopped before a tab came
+    os.environ["COLUMNS"], os.environ["ROWS"] = str(size[0]), str(size[1])
+    log.info("app process started for a browser tab")
 
     app = create_app(lang=args.lang, data_dir=args.data_dir, content_dir=args.content)
     app.run()

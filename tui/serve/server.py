@@ -8,7 +8,9 @@ What differs from the stock `textual_serve.server.Server`:
   Korean is drawn with a font that has it (textual-serve's script hard-codes its stack, so
   the script is served patched, from memory, at /dlearn/terminal.js);
 - the websocket URL is the page's own host, so an SSH tunnel on another port works;
-- a tab's app process that does not quit when its tab closes is killed after a while.
+- a tab's app process that does not quit when its tab closes is killed after a while;
+- the next tab's process is started before the tab comes (a warm spare, `child.py`), so a
+  tab does not wait for Python to import the app: that was most of its first second.
 Each tab is one `python -m tui.serve.child` process; lab runs are not its children in any
 way that matters (their own session, `engine.runs.launch`), so they outlive the tab.
 """
@@ -21,6 +23,9 @@ import logging
 import os
 import shlex
 import sys
+from asyncio.subprocess import PIPE, Process
+from collections.abc import Awaitable, Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -93,12 +98,55 @@ def child_command(data_dir: Path, lang: str | None, content_dir: Path | None) ->
     return "exec " + shlex.join(parts)
 
 
+def app_environment(debug: bool, width: int = 80, height: int = 24) -> dict[str, str]:
+    """The environment textual-serve gives an app process (`AppService._build_environment`,
+    which needs a service; a spare is started before its service exists)."""
+    env = dict(os.environ)
+    env.update(
+        TEXTUAL_DRIVER="textual.drivers.web_driver:WebDriver",
+        TEXTUAL_FPS="60",
+        TEXTUAL_COLOR_SYSTEM="truecolor",
+        TERM_PROGRAM="textual",
+        TERM_PROGRAM_VERSION=version("textual-serve"),
+        COLUMNS=str(width),
+        ROWS=str(height),
+    )
+    if debug:
+        env.update(TEXTUAL="debug,devtools", TEXTUAL_LOG="textual.log")
+    return env
+
+
+class TabService(AppService):
+    """textual-serve's app service, taking a warm spare process when there is one; either
+    way the process is told the tab's size first (`child.wait_for_tab`)."""
+
+    def __init__(
+        self, *args: Any, take_spare: Callable[[], Awaitable[Process | None]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._take_spare = take_spare
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        process = await self._take_spare()
+        if process is None:
+            env = app_environment(self.debug, width, height)
+            process = await asyncio.create_subprocess_shell(
+                self.command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=env
+            )
+        self._process = process
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        await self.set_terminal_size(width, height)
+        return process
+
+
 class DlearnServer(Server):
     """textual-serve's server with dlearn's page, script and tab ending."""
 
     def __init__(self, command: str, host: str, port: int, lang: str) -> None:
         super().__init__(command, host=host, port=port, title="dlearn", templates_path=PAGE_DIR)
         self.lang = lang
+        self._spare: asyncio.Task[Process] | None = None
         import textual_serve
 
         stock = Path(textual_serve.__file__).parent / "static" / "js" / "textual.js"
@@ -118,6 +166,29 @@ class DlearnServer(Server):
         url = f"http://{host}:{self.port}"
         self.console.print(f"dlearn serve: open {url} in a browser (Ctrl+C stops the server)")
         self.console.print(f"dlearn serve: 브라우저에서 {url} 을 여세요 (서버 종료는 Ctrl+C)")
+        self._spare = asyncio.ensure_future(self._start_spare())
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        task, self._spare = self._spare, None
+        if task is not None:
+            process = await task
+            if process.returncode is None:
+                process.kill()
+            await process.wait()
+
+    async def _start_spare(self) -> Process:
+        return await asyncio.create_subprocess_shell(
+            self.command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=app_environment(self.debug)
+        )
+
+    async def take_spare(self) -> Process | None:
+        """The warm spare for a new tab (None if it died), and the next spare started."""
+        task, self._spare = self._spare, None
+        process = await task if task is not None else None
+        self._spare = asyncio.ensure_future(self._start_spare())
+        if process is None or process.returncode is not None:
+            return None
+        return process
 
     async def handle_terminal_js(self, request: web.Request) -> web.Response:
         return web.Response(text=self.script, content_type="application/javascript")
@@ -143,8 +214,9 @@ class DlearnServer(Server):
         service: AppService | None = None
         try:
             await websocket.prepare(request)
-            service = AppService(
+            service = TabService(
                 self.command,
+                take_spare=self.take_spare,
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
                 close=websocket.close,  # type: ignore[arg-type]  # returns a bool, unused
