@@ -310,6 +310,14 @@ def test_another_host_than_loopback_is_warned_about(tmp_path: Path) -> None:
 
     out = dlearn_serve("--port", "0")
     assert out.returncode == 2 and "--port must be 1-65535" in out.stderr
+    out = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--content", str(tmp_path / "none"), "serve"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2 and "content folder not found" in out.stderr
     # 192.0.2.1 is a documentation address no machine has: the warning comes first, then
     # listening fails at once with a clear message (nothing is sent anywhere)
     out = dlearn_serve("--host", "192.0.2.1", "--port", "8000")

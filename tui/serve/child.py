@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app(lang=args.lang, data_dir=args.data_dir, content_dir=args.content)
     app.run()
+    if app.startup_error:  # the tab only shows that its session ended: say why here
+        log.error("the app could not start: %s", app.startup_error)
     log.info("app process ended (tab closed or app quit), return code %s", app.return_code)
     return int(app.return_code or 0)
 

@@ -61,8 +61,16 @@ PATCHES = (
 )
 
 PAGE_WORDS = {
-    "en": {"ended": "This session has ended.", "restart": "Start again"},
-    "ko": {"ended": "세션이 끝났습니다.", "restart": "다시 시작"},
+    "en": {
+        "ended": "This session has ended. If you did not quit, serve.log in the data "
+        "directory says why.",
+        "restart": "Start again",
+    },
+    "ko": {
+        "ended": "세션이 끝났습니다. 직접 끝내지 않았다면 데이터 폴더의 serve.log에 까닭이 "
+        "적혀 있습니다.",
+        "restart": "다시 시작",
+    },
 }
 
 
@@ -284,6 +292,13 @@ def serve(
             f"127.0.0.1과 SSH 터널을 쓰세요: ssh -L {port}:localhost:{port} <이 컴퓨터>",
             file=sys.stderr,
         )
+    if content is not None and not content.is_dir():  # else every tab would just end
+        print(
+            f"dlearn serve: content folder not found: {content} (pass a lecture folder or a "
+            "folder of lecture folders)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
