@@ -107,6 +107,8 @@ def wait_screen(page: Any, *words: str) -> str:
         arg=[SCREEN_JS, list(words)],
         timeout=WAIT_MS,
     )
+    # the terminal paints on the next animation frame: let two go by before a screenshot
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return str(page.evaluate(SCREEN_JS))
 
 
@@ -163,7 +165,7 @@ def test_the_page_draws_the_app_and_its_hangul_and_answers_keys(
         )
         page.goto(served.url)
         wait_screen(page, home, "^p")  # ^p: the footer's last key, so the screen is whole
-        page.evaluate("document.fonts.ready")
+        page.evaluate("document.fonts.ready.then(() => true)")
         home_shot = image(page.screenshot())
         colours = np.unique(pixels(home_shot), axis=0)
         assert len(colours) > 8, "the screenshot is (nearly) one colour"
