@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     labargs.register(sub)
     labargs.register_exercise(sub)
+    labargs.register_serve(sub)
     return parser
 
 
@@ -95,6 +96,19 @@ def main(argv: list[str] | None = None) -> int:
         module, name = args.handler.split(":")
         handler = getattr(importlib.import_module(f"tui.commands.{module}"), name)
         return int(handler(args, data_dir=data_dir, lang=lang))
+
+    if args.command == "serve":
+        from tui.serve.server import serve
+
+        ui_lang = args.serve_lang or args.lang
+        return serve(
+            host=args.host,
+            port=args.port,
+            lang=ui_lang or lang,
+            ui_lang=ui_lang,
+            data_dir=args.serve_data_dir or data_dir,
+            content=args.content,
+        )
 
     if args.command == "exam" and args.questions < 1:
         parser.error(f"--questions must be at least 1, got {args.questions}")

@@ -110,3 +110,29 @@ def register_exercise(sub: Any) -> None:
     p = ex_sub.add_parser("solution", help="show the reference solution (after you passed)")
     p.add_argument("id", help="exercise id (see `dlearn exercise list`)")
     p.set_defaults(handler="exercise:cmd_solution")
+
+
+def register_serve(sub: Any) -> None:
+    """Add `dlearn serve`: the app in a web browser (handler: `tui.serve.server.serve`)."""
+    p = sub.add_parser("serve", help="serve the app to a web browser (one app per tab)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; there is no login)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument(
+        "--lang",
+        dest="serve_lang",
+        choices=("ko", "en"),
+        default=None,
+        help="interface language (default: the one saved with Ctrl+L, else the locale's)",
+    )
+    p.add_argument(
+        "--data-dir",
+        dest="serve_data_dir",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="where progress and runs are kept (default: as for dlearn)",
+    )
