@@ -82,10 +82,12 @@ class ExamScreen(Screen[None]):
         self.started = app.now()
         # options in a fresh order per exam; the walkthrough reuses these questions as shown
         stamp = self.started.isoformat()
-        self.questions = [
-            shuffled(instantiate(q, app.rng), attempt_seed(app.shuffle_seed, q.id, stamp))[0]
+        shown = [
+            shuffled(instantiate(q, app.rng), attempt_seed(app.shuffle_seed, q.id, stamp))
             for q in drawn
         ]
+        self.questions = [q for q, _ in shown]
+        self.orders = [order for _, order in shown]  # order.to_bank(response): bank indices
         self.time_limit_s = (
             self.minutes * 60 if self.minutes else SECONDS_PER_QUESTION * len(self.questions)
         )
