@@ -428,6 +428,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "memory_failed": ("기억 모델을 맞추지 못했습니다: {error}", "Fitting failed: {error}"),
     "fit_memory": ("기억 모델 맞추기", "Fit my memory"),
+    # review: questions from the learner's own runs (issue 14)
+    "run_offer": (
+        "내 실습 실행 {run}에서 만든 문제 (l 키로 실행 결과 열기)",
+        "A question from your run {run} (press l to open the run)",
+    ),
 }
 
 

@@ -43,3 +43,22 @@ def test_an_edited_bank_invalidates_the_cached_words(
     bank = course_dir / "lecture15" / "questions" / "bank.toml"
     bank.write_text(bank.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert read_first_screen(course_dir, data_dir / "cache") is None
+
+
+async def test_a_store_that_fails_after_the_first_frame_exits_with_its_reason(
+    make_app: AppFactory, data_dir: Path
+) -> None:
+    import sqlite3
+
+    make_app()  # a first start writes the cached words
+    db = sqlite3.connect(data_dir / "progress.sqlite3")
+    db.execute("PRAGMA user_version = 99")  # as if a newer dlearn wrote it
+    db.commit()
+    db.close()
+    app = make_app()
+    assert not app.loaded
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+    assert app.return_code == 1
+    assert app.startup_error is not None and "newer dlearn" in app.startup_error

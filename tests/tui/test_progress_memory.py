@@ -32,6 +32,7 @@ async def test_below_the_threshold_it_says_how_many_more(
         text = screen_text(app)
         assert "Using FSRS's default parameters." in text
         assert f"needs {MIN_REVIEWS - 15} more reviews" in text
+        assert "Fit my memory" not in text  # no key offered for a fit that cannot run
         await pilot.press("f")  # nothing to fit yet
         await pilot.pause()
         assert app.store.memory_model() is None
@@ -56,6 +57,7 @@ async def test_f_fits_shows_old_and_new_and_the_scheduler_uses_it(
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         assert "Press f to fit the memory model" in screen_text(app)
+        assert "f Fit my memory" in screen_text(app)
         await pilot.press("f")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -9,6 +9,7 @@ from tests.content.test_run_questions import resnet_summary
 from tests.tui.answering import answer_keys
 from tests.tui.conftest import AppFactory, screen_text
 from tui.screens.review import ReviewScreen
+from tui.screens.run_live import RunLiveScreen
 from tui.screens.runs import RunsScreen
 
 RUN = "20250602-090000-resnet"
@@ -45,12 +46,21 @@ async def test_run_questions_are_reviewed_then_vanish_with_the_run(
         assert ids[:3] == [f"run:{RUN}:point", f"run:{RUN}:claim", f"run:{RUN}:arms"]
         assert ids[3:] == ["t-ox"]  # the bank's new question after the run's
         assert f"[From your run {RUN}]" in screen_text(app)
-        for _ in range(3):
+        for n in range(3):
             assert screen.attempt is not None
             keys = answer_keys(screen.answer_widget(), screen.attempt.concrete, right=True)
             await pilot.press(*keys)
             await pilot.pause()
             assert screen.attempt.verdict is not None and screen.attempt.verdict.correct
+            assert f"A question from your run {RUN} (press l to open the run)" in screen_text(app)
+            if n == 0:  # the question links to its run
+                await pilot.press("l")
+                await pilot.pause()
+                assert isinstance(app.screen, RunLiveScreen)
+                assert app.screen.run_dir == data_dir / "runs" / RUN
+                await pilot.press("escape")
+                await pilot.pause()
+                assert app.screen is screen
             await pilot.press("enter")
             await pilot.pause()
         logged = [(r.question_id, r.correct) for r in app.store.reviews()]

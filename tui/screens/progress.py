@@ -58,6 +58,7 @@ class ProgressScreen(Screen[None]):
     app: DlearnApp  # type: ignore[assignment]
 
     FIT_STEPS = STEPS  # gradient steps of a fit (tests use fewer)
+    can_fit = False  # enough spaced reviews for a fit (set when the section is drawn)
     fitting: tuple[int, int] | None = None  # (step, steps) while a fit runs
     fit_message: str | None = None  # i18n key of the last fit's outcome, if it needs one
 
@@ -204,6 +205,9 @@ class ProgressScreen(Screen[None]):
                 result = None
         reviews = self._reviews()
         have = countable_reviews(reviews)
+        if self.can_fit != (have >= MIN_REVIEWS):
+            self.can_fit = have >= MIN_REVIEWS
+            self.refresh_bindings()
         if result is None or saved is None:
             rows.append(Text(tr("memory_default", lang)))
         else:
@@ -244,8 +248,8 @@ class ProgressScreen(Screen[None]):
         return Group(*rows)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "fit_memory":
-            return self.fitting is None
+        if action == "fit_memory":  # shown once there are enough reviews to fit to
+            return self.fitting is None and self.can_fit
         return True
 
     def action_fit_memory(self) -> None:

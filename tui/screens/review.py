@@ -25,6 +25,7 @@ from textual.widgets import Header, Static
 from content.answers import InvalidResponse, Verdict, grade
 from content.generators import instantiate
 from content.model import Question
+from content.run_questions import run_of
 from content.scheduler import Rating, suggest_rating
 from content.session import due_count, review_queue
 from content.shuffle import OptionOrder, attempt_seed, shuffled
@@ -155,7 +156,7 @@ class ReviewScreen(Screen[None]):
         if action == "again":
             return self.phase == "done"
         if action == "open_lab":  # only after answering a question that links a lab
-            return self.phase == "feedback" and self._lab() is not None
+            return self.phase == "feedback" and (self._lab() or self._run()) is not None
         return True
 
     def _lab(self) -> str | None:
@@ -169,7 +170,20 @@ class ReviewScreen(Screen[None]):
 
         return LABS[lab].title.get(self.lang, lab) if lab in LABS else lab
 
+    def _run(self) -> str | None:
+        """The learner's run the current question was built from, if any."""
+        return run_of(self.attempt.bank.id) if self.attempt is not None else None
+
     def action_open_lab(self) -> None:
+        run = self._run()
+        if run is not None:  # a question from the learner's run links to that run
+            from engine.runs.rundir import runs_root
+            from tui.screens.run_live import RunLiveScreen
+
+            path = runs_root(self.app.data_dir) / run
+            if path.is_dir():
+                self.app.push_screen(RunLiveScreen(path))
+                return
         lab = self._lab()
         if lab is not None:
             from tui.screens.labs import LabsScreen
@@ -271,6 +285,8 @@ class ReviewScreen(Screen[None]):
         )
         lab = self._lab()
         offer = tr("lab_offer", self.lang, lab=self._lab_title(lab)) if lab else ""
+        if self._run() is not None:
+            offer = tr("run_offer", self.lang, run=self._run())
         self.query_one("#hint", Static).update(offer)
         await self.query_one("#feedback-slot").mount(feedback)
         self.phase = "feedback"
