@@ -36,11 +36,10 @@ import torch
 import torch.nn.functional as F
 
 from engine.data.recall_task import CHANCE, N_SIGNAL, VOCAB, first_token_task
-from engine.labs.memory import ARMS
-from engine.labs.memory.memory_verdict import (
-    NAMES,
-    verdict,  # noqa: F401 - the lab's verdict
-)
+from engine.labs import own_code
+from engine.labs.memory import ARMS, EXERCISES
+from engine.labs.memory.memory_verdict import NAMES
+from engine.labs.memory.memory_verdict import verdict as _verdict
 from engine.models.recurrent import (
     WEIGHT_BLOCKS,
     RecurrentConfig,
@@ -48,12 +47,14 @@ from engine.models.recurrent import (
     bptt_norms,
     scratch_cell,
 )
+from engine.models.student import use_cell
 from engine.training import probes
 from engine.training.context import RunContext
 from engine.training.loop import ArmSetup, ProbeContext
 from engine.training.meters import StepRecorder, merge_line, windowed_means
 from engine.training.timing import Case, interleaved
 
+verdict = own_code.noted(_verdict)  # the lab's verdict, naming the student's files if used
 TEST_SIZE = 1024
 TEST_SEED_OFFSET = 7919  # the test set is drawn from its own stream, never the training one
 BPTT_BATCH = 16  # display sequences averaged in the gradient-through-time probe
@@ -341,7 +342,11 @@ def setup(arm: str, run: RunContext, device: torch.device) -> ArmSetup:
         forget_bias=float(params["forget_bias"]),
         update_bias=float(params["update_bias"]),
     )
-    model = RecurrentNet(config).to(device)
+    model = RecurrentNet(config)
+    mine = own_code.load(run, (EXERCISES[arm],))  # {} unless impl=mine
+    if mine:  # the student's cell in place of the fused layer, from the same initial weights
+        model = use_cell(model, mine[EXERCISES[arm]])
+    model = model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=float(params["lr"]))
     recorder = StepRecorder(accuracy=True)
     spe = int(params["batches_per_epoch"])
