@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from engine import catalogue
-from engine.errors import ParamError, RunError
+from engine.errors import InferenceError, ParamError, RunError
 from engine.exercises import GradeReport, records, workspace
 from engine.exercises.grader import file_sha256
 from engine.labs import own_code
@@ -133,3 +133,52 @@ def test_a_tiny_memory_run_trains_the_students_cells(tmp_path: Path) -> None:
     probes = [json.loads(line) for line in (run_dir / "events.jsonl").read_text().splitlines()]
     gates = [p for p in probes if p.get("name") == "gates/forget_gate"]
     assert gates  # the probes read the student's layer like a fused one
+
+
+SEQ_TINY = {
+    "task": "digits",
+    "examples": 300,
+    "max_len": 8,
+    "embed": 8,
+    "hidden": 16,
+    "epochs": 1,
+    "batch_size": 64,
+}
+
+
+def run_mine(tmp_path: Path, lab: str, params: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
+    from engine.training.lab_run import run
+
+    run_dir = launch.prepare(lab, tmp_path / "runs", "mine", params, device="cpu")
+    spec = json.loads((run_dir / "spec.json").read_text())
+    assert run(spec, run_dir, stop=StopRequest()) == 0
+    return run_dir, json.loads((run_dir / "summary.json").read_text())
+
+
+def test_tiny_seq2seq_and_transformer_runs_train_and_translate_with_the_students_code(
+    tmp_path: Path,
+) -> None:
+    from engine.inference import translate_run
+
+    passed(tmp_path, "attention", "additive_attention", "multi_head_attention")
+    passed(tmp_path, "positional_encoding")
+    run_dir, summary = run_mine(tmp_path, "seq2seq", {**SEQ_TINY, "attention": "both"})
+    assert set(summary["impl"]["mine"]) == {"attention", "additive_attention"}
+    assert set(summary["arms"]) == {"none", "dot", "additive"}
+    for arm in ("dot", "additive"):
+        result = translate_run(run_dir, "삼일", arm=arm)
+        assert result["arm"] == arm and result["attention"] is not None
+
+    params = {**SEQ_TINY, "d_model": 16, "heads": 2, "ff": 32, "speed_max_len": 16}
+    params.update(baseline="small", baseline_epochs=1)
+    run_dir, summary = run_mine(tmp_path, "transformer", params)
+    assert set(summary["impl"]["mine"]) == {"multi_head_attention", "positional_encoding"}
+    assert "your own code" in summary["verdict"]["evidence"]["en"]
+    result = translate_run(run_dir, "삼일")  # the student's attention, loaded again
+    assert result["arm"] == "transformer" and result["attention"]["kind"] == "heatmap"
+
+    # a file changed since it trained: translating says so instead of using other code
+    path = workspace.path_for("multi_head_attention", tmp_path)
+    path.write_text(path.read_text() + "\n# changed\n")
+    with pytest.raises(InferenceError, match="cannot be loaded again"):
+        translate_run(run_dir, "삼일")
