@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a lecture folder, a folder of lectures, or one .toml file (default: the bundled course)",
     )
     labargs.register(sub)
+    labargs.register_exercise(sub)
     return parser
 
 
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         from tui.contentcli import run_check
 
         return run_check(args.path or args.content, lang=lang)
-    if args.command in ("lab", "runs"):
+    if args.command in ("lab", "runs", "exercise"):
         import importlib
 
         module, name = args.handler.split(":")

@@ -74,3 +74,36 @@ def _follow_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--detach", action="store_true", help="start in the background, print the run directory"
     )
+
+
+# --- dlearn exercise ... (issue 13) ------------------------------------------------------
+
+
+def register_exercise(sub: Any) -> None:
+    """Add `dlearn exercise list|start|check|hint|solution`."""
+    ex = sub.add_parser(
+        "exercise", help="write the lecture's building blocks, graded against PyTorch"
+    )
+    ex_sub = ex.add_subparsers(dest="exercise_command", metavar="ACTION", required=True)
+    p = ex_sub.add_parser("list", help="the exercises, their lecture section and what you passed")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(handler="exercise:cmd_list")
+    p = ex_sub.add_parser("start", help="copy an exercise's starter file into the data directory")
+    p.add_argument("id", help="exercise id (see `dlearn exercise list`)")
+    p.set_defaults(handler="exercise:cmd_start")
+    p = ex_sub.add_parser("check", help="grade your file: exit 0 when it passes, 1 when not")
+    p.add_argument("id", help="exercise id (see `dlearn exercise list`)")
+    p.add_argument(
+        "--file", type=Path, default=None, help="the file to grade (default: the started one)"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds your code may run (default 60)"
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(handler="exercise:cmd_check")
+    p = ex_sub.add_parser("hint", help="show the next hint of an exercise")
+    p.add_argument("id", help="exercise id (see `dlearn exercise list`)")
+    p.set_defaults(handler="exercise:cmd_hint")
+    p = ex_sub.add_parser("solution", help="show the reference solution (after you passed)")
+    p.add_argument("id", help="exercise id (see `dlearn exercise list`)")
+    p.set_defaults(handler="exercise:cmd_solution")

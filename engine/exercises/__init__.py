@@ -16,10 +16,11 @@ reference solutions (`solutions/<id>.py`, shown after a pass).
 from __future__ import annotations
 
 from engine.exercises import records, workspace
+from engine.exercises.exercise import Exercise
 from engine.exercises.grader import grade
 from engine.exercises.records import Passed
 from engine.exercises.report import ExerciseError, GradeReport, Stage
-from engine.exercises.tasks import EXERCISES, Exercise
+from engine.exercises.tasks import EXERCISES
 
 __all__ = [
     "EXERCISES",

@@ -14,14 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from engine.exercises.check_common import (
-    RTOL,
-    Fail,
-    Student,
-    difference,
-    mistake,
-    seeded,
-)
+from engine.exercises.check_common import RTOL, difference, mistake, seeded
+from engine.exercises.check_student import Fail, Student
 from engine.text import Text
 
 ATOL_BLOCK = 1e-4  # a batch norm of a conv: float32 sums of ~100 terms
@@ -314,8 +308,8 @@ class ResidualBlockCheck:
                         if a.is_floating_point() and not torch.allclose(a, b, rtol=RTOL, atol=1e-5):
                             raise Fail(
                                 Text(
-                                    en=f"{word.en}: the output is right but `{name}` after one forward differs from PyTorch's: is a batch norm called twice, or its statistics changed by hand?",
-                                    ko=f"{word.ko}: 출력은 맞지만 forward 한 번 뒤의 `{name}`이 PyTorch와 다릅니다: 배치 정규화를 두 번 부르거나 통계를 직접 바꿨나요?",
+                                    en=f"{word.en}: the output is right but `{name}` after one forward differs from PyTorch's: is a batch norm called twice, given a momentum other than the default, or its statistics changed by hand?",
+                                    ko=f"{word.ko}: 출력은 맞지만 forward 한 번 뒤의 `{name}`이 PyTorch와 다릅니다: 배치 정규화를 두 번 부르거나, 기본값이 아닌 momentum을 주거나, 통계를 직접 바꿨나요?",
                                 )
                             )
                 continue

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,8 @@ CHECKS = {
     "residual_block": "check_resnet:ResidualBlockCheck",
     "attention": "check_attention:AttentionCheck",
     "additive_attention": "check_attention:AdditiveAttentionCheck",
-    "multi_head_attention": "check_attention:MultiHeadAttentionCheck",
-    "positional_encoding": "check_attention:PositionalEncodingCheck",
+    "multi_head_attention": "check_transformer:MultiHeadAttentionCheck",
+    "positional_encoding": "check_transformer:PositionalEncodingCheck",
 }
 
 
@@ -34,22 +35,14 @@ def load_check(exercise_id: str) -> Any:
     return getattr(importlib.import_module(f"engine.exercises.{module}"), name)()
 
 
-def main(argv: list[str]) -> int:
-    exercise_id, path = argv[0], Path(argv[1])
-    proto = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(2, 1)  # the student's prints, even from C, land on stderr
-    sys.stdout = sys.stderr
-
-    def emit(item: dict[str, Any]) -> None:
-        proto.write(json.dumps(item, ensure_ascii=False) + "\n")
-        proto.flush()
-
+def run_stages(exercise_id: str, path: Path, emit: Callable[[dict[str, Any]], None]) -> None:
+    """Grade `path` in this process (torch loaded), emitting each event; tests call it
+    directly to grade many small files without a process each."""
     import torch
 
-    from engine.exercises.check_common import Fail, Student
+    from engine.exercises.check_student import Fail, Student
     from engine.text import Text
 
-    torch.set_num_threads(1)
     torch.manual_seed(0)
     check = load_check(exercise_id)
     for key, run in check.stages(Student(path)):
@@ -70,6 +63,22 @@ def main(argv: list[str]) -> int:
             break
         emit({"key": key, "ok": True, "message": None})
     emit({"done": True})
+
+
+def main(argv: list[str]) -> int:
+    exercise_id, path = argv[0], Path(argv[1])
+    proto = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # the student's prints, even from C, land on stderr
+    sys.stdout = sys.stderr
+
+    def emit(item: dict[str, Any]) -> None:
+        proto.write(json.dumps(item, ensure_ascii=False) + "\n")
+        proto.flush()
+
+    import torch
+
+    torch.set_num_threads(1)
+    run_stages(exercise_id, path, emit)
     return 0
 
 

@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from engine.exercises.exercise import Exercise
 from engine.exercises.report import ExerciseError, GradeReport, Stage, stage
-from engine.exercises.tasks import EXERCISES, Exercise
+from engine.exercises.tasks import EXERCISES
 from engine.text import Text
 
 ROOT = Path(__file__).resolve().parents[2]  # the directory holding the `engine` package
@@ -57,7 +58,7 @@ def grade(exercise_id: str, path: Path, *, timeout_s: float = 60.0) -> GradeRepo
     sha = file_sha256(path)
     started = time.monotonic()
     out, rc, timed_out, err_tail = _run_child(exercise_id, path, timeout_s)
-    stages, begun, done = _parse(out)
+    stages, begun, done = parse_events(out)
     if not done:
         key = begun or "load"
         if timed_out:
@@ -89,6 +90,7 @@ def _run_child(exercise_id: str, path: Path, timeout_s: float) -> tuple[str, int
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     env.setdefault("OMP_NUM_THREADS", "1")
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # never leave __pycache__ beside a student's file
+    env["PYTHONSAFEPATH"] = "1"  # 3.11+: no working directory at the head of sys.path
     cmd = [sys.executable, "-m", "engine.exercises.child", exercise_id, str(path)]
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
@@ -97,7 +99,7 @@ def _run_child(exercise_id: str, path: Path, timeout_s: float) -> tuple[str, int
             stdout=subprocess.PIPE,
             stderr=err,
             env=env,
-            cwd=str(path.parent),
+            cwd=str(ROOT),  # not the student's folder: a torch.py there must not shadow torch
             start_new_session=True,  # so a time limit stops whatever the student started too
         )
         timed_out = False
@@ -122,7 +124,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
-def _parse(out: str) -> tuple[list[Stage], str | None, bool]:
+def parse_events(out: str) -> tuple[list[Stage], str | None, bool]:
     stages: list[Stage] = []
     begun: str | None = None
     done = False
