@@ -40,16 +40,6 @@ if TYPE_CHECKING:
 
 POLL_S = 1.0  # how often the chosen exercise's file is looked at
 LIST_WIDTH = 24  # cells of an exercise's title in the list
-TRAIN_IN = {  # the lab that trains a passed exercise with impl=mine
-    "rnn_cell": "memory",
-    "lstm_cell": "memory",
-    "gru_cell": "memory",
-    "residual_block": "resnet",
-    "attention": "seq2seq",
-    "additive_attention": "seq2seq",
-    "multi_head_attention": "transformer",
-    "positional_encoding": "transformer",
-}
 
 Stamp = tuple[int, int] | None  # (mtime_ns, size) of a file, None when it is not there
 
@@ -197,8 +187,9 @@ class ExercisesScreen(Screen[None]):
         report = self.reports.get(self.current)
         if report is not None:
             lines = stage_lines(report, lang)
-            if report.passed and self.current in TRAIN_IN:
-                lines.append(Text(tr("ex_train", lang, lab=TRAIN_IN[self.current])))
+            lab = EXERCISES[self.current].lab  # the lab that trains it with impl=mine
+            if report.passed and lab:
+                lines.append(Text(tr("ex_train", lang, lab=lab)))
             return Group(*lines)
         passed = records.passed(self.data_dir).get(self.current)
         if passed is not None:
