@@ -107,12 +107,12 @@ def refuse_unpassed(exercise_ids: tuple[str, ...], data_dir: Path) -> None:
     if not problems:
         return
     ids = ", ".join(exercise_ids)
-    said = Text.join(problems)
+    said = Text.join(problems, sep="; ")
     raise ParamError(
-        f"impl=mine trains your own {ids}, and not all of them are ready: {said.en} "
+        f"impl=mine trains your own {ids}, and not all of them are ready: {said.en}. "
         "Pass each with `dlearn exercise check ID` (or the Exercises screen, key x), "
         "or run with impl=builtin.",
-        f"impl=mine은 내가 쓴 {ids}로 훈련하는데, 아직 준비되지 않은 것이 있습니다: {said.ko} "
+        f"impl=mine은 내가 쓴 {ids}로 훈련하는데, 아직 준비되지 않은 것이 있습니다: {said.ko}. "
         "각각 `dlearn exercise check ID`로 (또는 연습 문제 화면, x 키에서) 통과시키거나 "
         "impl=builtin으로 실행하세요.",
     )
