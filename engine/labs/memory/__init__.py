@@ -215,8 +215,10 @@ MEMORY = Lab(
             "en": "for a GPU: T=200, hidden 128, longer",
         },
         "mine": {
-            "ko": "quick과 같은 크기를 내가 통과한 RNN·LSTM·GRU 셀로 (impl=mine)",
-            "en": "the quick sizes, trained with your passed RNN, LSTM and GRU cells (impl=mine)",
+            "ko": "quick과 같은 크기를 내가 통과한 RNN·LSTM·GRU 셀로 (impl=mine): 손으로 돌리는 "
+            "셀이라 quick의 2~3배 시간",
+            "en": "the quick sizes, trained with your passed RNN, LSTM and GRU cells "
+            "(impl=mine); looped by hand, so 2-3x the quick run's time",
         },
     },
     arms=ARMS,
