@@ -213,3 +213,28 @@ def test_exercises_snapshot(snap_compare, course_dir: Path, clock: Any, lang: st
         lang=lang, data_dir=SNAP_DATA, content_dir=course_dir, now=clock, seed=7, start="exercises"
     )
     assert snap_compare(app, press=["down", "h"], terminal_size=(80, 24))
+
+
+async def test_the_lab_form_refuses_impl_mine_until_the_exercises_pass(
+    make_app: AppFactory, data_dir: Path
+) -> None:
+    from textual.widgets import Input
+
+    from tui.screens.lab_form import LabForm
+
+    record_pass(data_dir, "rnn_cell")
+    app = make_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.open_screen("labs", "memory")
+        await pilot.pause()
+        app.screen.query_one("#param-impl", Input).value = "mine"
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("s")  # run without predicting
+        await pilot.pause()
+        await pilot.pause()
+        error = str(app.screen.query_one(LabForm).query_one("#form-error").render())
+        assert "lstm_cell" in error and "gru_cell" in error and "dlearn exercise check" in error
+        runs = data_dir / "runs"
+        assert not runs.exists() or not any(runs.iterdir())  # nothing started
