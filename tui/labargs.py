@@ -80,7 +80,7 @@ def _follow_flags(p: argparse.ArgumentParser) -> None:
 
 
 def register_exercise(sub: Any) -> None:
-    """Add `dlearn exercise list|start|check|hint|solution`."""
+    """Add `dlearn exercise list|show|start|check|hint|solution`."""
     ex = sub.add_parser(
         "exercise", help="write the lecture's building blocks, graded against PyTorch"
     )
@@ -88,6 +88,9 @@ def register_exercise(sub: Any) -> None:
     p = ex_sub.add_parser("list", help="the exercises, their lecture section and what you passed")
     p.add_argument("--json", action="store_true", help="print the list as JSON")
     p.set_defaults(handler="exercise:cmd_list")
+    p = ex_sub.add_parser("show", help="an exercise's task, formula, file and the hints so far")
+    p.add_argument("id", help="exercise id (see `dlearn exercise list`)")
+    p.set_defaults(handler="exercise:cmd_show")
     p = ex_sub.add_parser("start", help="copy an exercise's starter file into the data directory")
     p.add_argument("id", help="exercise id (see `dlearn exercise list`)")
     p.set_defaults(handler="exercise:cmd_start")

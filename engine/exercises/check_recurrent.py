@@ -8,6 +8,7 @@ BPTT. The wrong variants are the mistakes one makes writing these cells from the
 from __future__ import annotations
 
 from functools import partial
+from itertools import permutations
 from typing import Any
 
 import torch
@@ -85,6 +86,33 @@ class RnnCellCheck(FunctionCheck):
         ]
 
 
+LSTM_GATES = {
+    "i": ("input", "입력"),
+    "f": ("forget", "망각"),
+    "g": ("candidate", "후보"),
+    "o": ("output", "출력"),
+}
+GRU_GATES = {"r": ("reset", "리셋"), "z": ("update", "업데이트"), "n": ("candidate", "후보")}
+
+
+def _orders(right: str, gates: dict[str, tuple[str, str]], module: str, make: Any) -> list[Variant]:
+    """One variant per wrong order of the gate rows, naming the order the student used."""
+    words_en = ", ".join(f"{g} ({gates[g][0]})" for g in right)
+    words_ko = ", ".join(f"{g} ({gates[g][1]})" for g in right)
+    out: list[Variant] = []
+    for perm in permutations(right):
+        order = "".join(perm)
+        if order != right:
+            text = Text(
+                en=f"gate order swapped: your code reads the rows as {', '.join(order)}; "
+                f"{module}'s order is {words_en}",
+                ko=f"게이트 순서가 바뀌었습니다: 행을 {', '.join(order)} 순서로 읽었습니다. "
+                f"{module}의 순서는 {words_ko}입니다",
+            )
+            out.append((text, make(order=order)))
+    return out
+
+
 def _lstm(
     x: Tensor,
     h: Tensor,
@@ -142,27 +170,7 @@ class LstmCellCheck(FunctionCheck):
             return lambda *a: _lstm(*a, **kw)
 
         return [
-            (
-                Text(
-                    en="gate order swapped: the rows are i, f, g, o (candidate third, output gate last)",
-                    ko="게이트 순서가 바뀌었습니다: 행은 i, f, g, o 순서입니다 (후보가 셋째, 출력 게이트가 마지막)",
-                ),
-                v(order="ifog"),
-            ),
-            (
-                Text(
-                    en="gate order swapped: input and forget gate (the rows start i, f)",
-                    ko="게이트 순서가 바뀌었습니다: 입력과 망각 게이트 (행은 i, f로 시작합니다)",
-                ),
-                v(order="figo"),
-            ),
-            (
-                Text(
-                    en="gate order swapped: the rows are i, f, g, o, not i, o, f, g",
-                    ko="게이트 순서가 바뀌었습니다: 행은 i, o, f, g가 아니라 i, f, g, o입니다",
-                ),
-                v(order="iofg"),
-            ),
+            *_orders("ifgo", LSTM_GATES, "nn.LSTMCell", v),
             (
                 Text(
                     en="the candidate uses sigmoid; it takes tanh",
@@ -247,6 +255,7 @@ class GruCellCheck(FunctionCheck):
             return lambda *a: _gru(*a, **kw)
 
         return [
+            *_orders("rzn", GRU_GATES, "nn.GRUCell", v),
             (
                 Text(
                     en="z and 1−z swapped: h_new = (1 − z) ⊙ n + z ⊙ h keeps the old state where z is large",
@@ -274,13 +283,6 @@ class GruCellCheck(FunctionCheck):
                     ko="후보에 리셋 게이트가 적용되지 않았습니다",
                 ),
                 v(mode="none"),
-            ),
-            (
-                Text(
-                    en="reset and update rows swapped: the rows are r, z, n",
-                    ko="리셋과 업데이트 행이 바뀌었습니다: 행 순서는 r, z, n입니다",
-                ),
-                v(order="zrn"),
             ),
         ]
 

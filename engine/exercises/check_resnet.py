@@ -100,6 +100,21 @@ VARIANTS = {
     ),
 }
 
+MODE_MISTAKE = {
+    "eval": Text(
+        en="in eval mode it normalises with the batch's own statistics: use nn.BatchNorm2d "
+        "modules (bn1, bn2), which switch to their running statistics with .eval()",
+        ko="평가 모드에서 배치 자체의 통계로 정규화합니다: .eval()에서 누적 통계로 바뀌는 "
+        "nn.BatchNorm2d 모듈(bn1, bn2)을 쓰세요",
+    ),
+    "train": Text(
+        en="in train mode it normalises with the running statistics: call the batch norms as "
+        "modules, without forcing eval mode or training=False",
+        ko="훈련 모드에서 누적 통계로 정규화합니다: 평가 모드나 training=False를 강제하지 말고 "
+        "배치 정규화를 모듈로 부르세요",
+    ),
+}
+
 
 def _conv(m: Any, name: str, cin: int, cout: int, k: int, stride: int, pad: int) -> None:
     if not isinstance(m, nn.Conv2d):
@@ -319,6 +334,10 @@ class ResidualBlockCheck:
                 with torch.no_grad():
                     if torch.allclose(y, other(x), rtol=RTOL, atol=ATOL_BLOCK):
                         raise Fail(mistake(text, word))
+            other = copy.deepcopy(start).train(mode != "train")  # the other mode's statistics
+            with torch.no_grad():
+                if torch.allclose(y, other(x), rtol=RTOL, atol=ATOL_BLOCK):
+                    raise Fail(mistake(MODE_MISTAKE[mode], word))
             raise Fail(difference((y,), (want,), ("y",), word))
 
     def stage_values(self) -> None:

@@ -20,7 +20,8 @@ from typing import Any
 
 from engine.exercises.grader import exercise, file_sha256
 from engine.exercises.report import ExerciseError, GradeReport
-from engine.exercises.workspace import folder
+from engine.exercises.tasks import EXERCISES
+from engine.exercises.workspace import folder, path_for
 
 FILE = "records.json"
 
@@ -98,6 +99,26 @@ def show_hint(data_dir: Path, exercise_id: str) -> int:
     hints[exercise_id] = min(int(hints.get(exercise_id, 0)) + 1, total)
     _write(data_dir, data)
     return int(hints[exercise_id])
+
+
+def status(exercise_id: str, data_dir: Path) -> str:
+    """ "passed" (at least once), "failed" (checked, never passed), "started" (a file, never
+    checked) or "new"."""
+    if exercise_id in passed(data_dir):
+        return "passed"
+    if exercise_id in last(data_dir):
+        return "failed"
+    return "started" if path_for(exercise_id, data_dir).exists() else "new"
+
+
+def by_section(data_dir: Path) -> dict[str, tuple[int, int]]:
+    """Lecture section -> (exercises passed, exercises) for the sections that have any."""
+    done = passed(data_dir)
+    out: dict[str, tuple[int, int]] = {}
+    for ex in EXERCISES.values():
+        n, total = out.get(ex.section, (0, 0))
+        out[ex.section] = (n + (ex.id in done), total + 1)
+    return out
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,8 @@ _add(
             "(output (B,Tq,D), weights (B,n_heads,Tq,Tk))를 돌려주세요.",
         ),
         formula=(
-            "head_i = Attention(Q_i, K_i, V_i),  Q = x_q W_qᵀ, K = x_kv W_kᵀ, V = x_kv W_vᵀ\n"
+            "Q = x_q W_qᵀ, K = x_kv W_kᵀ, V = x_kv W_vᵀ\n"
+            "head_i = Attention(Q_i, K_i, V_i)\n"
             "MultiHead = Concat(head_1, …, head_h) W_oᵀ,  d_k = D / h"
         ),
         hints=(

@@ -67,7 +67,8 @@ _add(
             "b = bias_ih + bias_hh). (h_new, c_new)를 돌려주세요.",
         ),
         formula=(
-            "i = σ(·), f = σ(·), g = tanh(·), o = σ(·)   where · = x W_xᵀ + h W_hᵀ + b, split in 4\n"
+            "[a_i | a_f | a_g | a_o] = x W_xᵀ + h W_hᵀ + b\n"
+            "i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)\n"
             "c_t = f ⊙ c_{t-1} + i ⊙ g\n"
             "h_t = o ⊙ tanh(c_t)"
         ),
@@ -116,7 +117,8 @@ _add(
             "편향까지 포함해 곱합니다. h_new (B,H)를 돌려주세요.",
         ),
         formula=(
-            "r = σ(x W_xrᵀ + b_xr + h W_hrᵀ + b_hr),  z = σ(x W_xzᵀ + b_xz + h W_hzᵀ + b_hz)\n"
+            "r = σ(x W_xrᵀ + b_xr + h W_hrᵀ + b_hr)\n"
+            "z = σ(x W_xzᵀ + b_xz + h W_hzᵀ + b_hz)\n"
             "n = tanh(x W_xnᵀ + b_xn + r ⊙ (h W_hnᵀ + b_hn))\n"
             "h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}"
         ),

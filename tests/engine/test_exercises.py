@@ -94,8 +94,16 @@ MISTAKES = [
     ),
     ("rnn_cell", "h @ W_h.T + b)", "h @ W_h.T)", "values", "bias b is left out"),
     ("rnn_cell", "torch.tanh(", "torch.sigmoid(", "values", "sigmoid instead of tanh"),
-    ("lstm_cell", "i, f, g, o = ", "i, f, o, g = ", "values", "gate order swapped"),
-    ("lstm_cell", "i, f, g, o = ", "f, i, g, o = ", "values", "gate order swapped"),
+    ("lstm_cell", "i, f, g, o = ", "i, f, o, g = ", "values", "reads the rows as i, f, o, g"),
+    ("lstm_cell", "i, f, g, o = ", "f, i, g, o = ", "values", "reads the rows as f, i, g, o"),
+    ("lstm_cell", "i, f, g, o = ", "g, i, f, o = ", "values", "reads the rows as g, i, f, o"),
+    (
+        "gru_cell",
+        "x_r, x_z, x_n = (x @ W_x.T + b_x).chunk(3, dim=1)  # each (B,H)\n    h_r, h_z, h_n =",
+        "x_z, x_r, x_n = (x @ W_x.T + b_x).chunk(3, dim=1)  # each (B,H)\n    h_z, h_r, h_n =",
+        "values",
+        "gate order swapped: your code reads the rows as z, r, n",
+    ),
     (
         "lstm_cell",
         "torch.sigmoid(o) * torch.tanh(c_new)",
@@ -204,6 +212,20 @@ MISTAKES = [
         "out = torch.relu(self.bn1(self.conv1(x)))\n        self.bn1(self.conv1(x))",
         "modes",
         "called twice",
+    ),
+    (
+        "residual_block",
+        "out = torch.relu(self.bn1(self.conv1(x)))",
+        "self.train()\n        out = torch.relu(self.bn1(self.conv1(x)))",
+        "values",
+        "in eval mode it normalises with the batch's own statistics",
+    ),
+    (
+        "residual_block",
+        "out = torch.relu(self.bn1(self.conv1(x)))",
+        "self.eval()\n        out = torch.relu(self.bn1(self.conv1(x)))",
+        "modes",
+        "in train mode it normalises with the running statistics",
     ),
     ("attention", " / math.sqrt(q.shape[-1])", "", "values", "no 1/√d scaling"),
     (
@@ -402,6 +424,17 @@ def test_an_endless_loop_is_stopped_by_the_time_limit(tmp_path: Path) -> None:
     assert key in ("load", "shapes")  # "load" only if importing torch alone took 8 s
 
 
+def test_a_thread_left_running_does_not_hold_the_grade(tmp_path: Path) -> None:
+    path = tmp_path / "thread.py"
+    source = solution("positional_encoding")
+    path.write_text(
+        "import threading, time\n"
+        "threading.Thread(target=lambda: time.sleep(3600)).start()\n" + source
+    )
+    report = grade("positional_encoding", path, timeout_s=120)
+    assert report.passed and report.seconds < 120
+
+
 def test_a_child_that_dies_is_a_failed_stage(tmp_path: Path) -> None:
     path = tmp_path / "exit.py"
     path.write_text("import os\ndef positional_encoding(T, d):\n    os._exit(3)\n")
@@ -418,3 +451,32 @@ def test_the_starter_is_in_the_students_language(tmp_path: Path) -> None:
     path.write_text("# my work\n")
     again, created = workspace.start("lstm_cell", tmp_path, "en")
     assert (again, created, again.read_text()) == (path, False, "# my work\n")
+
+
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+def test_every_starter_loads_and_says_it_is_not_written_yet(
+    exercise_id: str, tmp_path: Path
+) -> None:
+    report = grade_here(exercise_id, EXERCISES[exercise_id].starter("ko"), tmp_path)
+    key, message = failed(report)
+    assert report.stages[0].key == "load" and report.stages[0].ok
+    assert "NotImplementedError" in message and key in ("shapes", "modules")
+    assert "아직 작성되지" in report.failed.message.ko  # type: ignore[union-attr]
+
+
+def test_every_exercise_names_a_real_section_and_lab() -> None:
+    from content.loader import load_course
+    from engine import catalogue
+
+    sections = {s.id for lecture in load_course().lectures for s in lecture.sections}
+    assert {ex.section for ex in EXERCISES.values()} <= sections
+    assert {ex.lab for ex in EXERCISES.values() if ex.lab} <= catalogue.lab_ids()
+
+
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+def test_every_text_of_an_exercise_is_in_both_languages(exercise_id: str) -> None:
+    ex = EXERCISES[exercise_id]
+    for text in (ex.title, ex.statement, ex.doc, *ex.hints):
+        assert text.ko.strip() and text.en.strip() and text.ko != text.en
+    assert ex.starter("ko") != ex.starter("en")
+    compile(ex.starter("ko"), f"{exercise_id}.py", "exec")  # a starter is valid Python

@@ -27,10 +27,15 @@ def test_a_pass_is_kept_until_the_file_changes(tmp_path: Path) -> None:
     path.write_text(workspace.solution_path("rnn_cell").read_text())
     with pytest.raises(ExerciseError, match="has not passed yet"):
         records.load_passed("rnn_cell", tmp_path)
+    assert records.status("rnn_cell", tmp_path) == "started"
     records.record(report_for(path, passed=False), tmp_path)
+    assert records.status("rnn_cell", tmp_path) == "failed"
     assert records.last(tmp_path)["rnn_cell"]["failed_stage"] == "shapes"
     assert "rnn_cell" not in records.passed(tmp_path)
     records.record(report_for(path, passed=True), tmp_path)
+    assert records.status("rnn_cell", tmp_path) == "passed"
+    assert records.by_section(tmp_path)["rnn-basics"] == (1, 1)
+    assert records.by_section(tmp_path)["transformer-structure"] == (0, 3)
     mine = records.load_passed("rnn_cell", tmp_path)
     fn = mine.entry()
     x = torch.ones(2, 3)
@@ -73,6 +78,7 @@ def test_every_known_mistake_differs_from_pytorch(exercise_id: str) -> None:
     assert len(variants) >= 2
     cases = check.cases(torch.float32)
     for text, fn in variants:
+        assert text.ko.strip() and text.ko != text.en
         differs = False
         for case in cases:
             args, kwargs = case.fresh()

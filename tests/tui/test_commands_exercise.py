@@ -37,6 +37,8 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert code == 2 and "dlearn exercise start lstm_cell" in err
     code, _, err = dlearn(capsys, tmp_path, "check", "lstm_cell", "--file", str(tmp_path / "no.py"))
     assert code == 2 and "no file at" in err
+    code, _, err = dlearn(capsys, tmp_path, "check", "bptt", "--timeout", "0")
+    assert code == 2 and "--timeout must be a positive" in err
     code, _, err = dlearn(capsys, tmp_path, "start", "nope")
     assert code == 2 and "no exercise" in err
 
@@ -53,6 +55,8 @@ def test_start_check_fail_fix_pass_then_the_solution(
     code, out, err = dlearn(capsys, tmp_path, "start", "positional_encoding")
     assert code == 0 and "already exists" in err
 
+    code, out, _ = dlearn(capsys, tmp_path, "show", "positional_encoding", lang="ko")
+    assert code == 0 and "사인파 위치 인코딩" in out and "10000^(2i/d)" in out and "시작함" in out
     code, _, err = dlearn(capsys, tmp_path, "solution", "positional_encoding")
     assert code == 1 and "once your file passes" in err
 
@@ -73,3 +77,16 @@ def test_start_check_fail_fix_pass_then_the_solution(
     assert {r["id"]: r["status"] for r in json.loads(out)}["positional_encoding"] == "passed"
     code, out, _ = dlearn(capsys, tmp_path, "solution", "positional_encoding")
     assert code == 0 and "def positional_encoding(" in out
+
+
+def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
+    import string
+
+    from tui.commands.exercise import SAY
+
+    def names(text: str) -> set[str]:
+        return {n for _, n, _, _ in string.Formatter().parse(text) if n}
+
+    for key, text in SAY.items():
+        assert text.ko.strip() and text.en.strip(), key
+        assert names(text.ko) == names(text.en), key

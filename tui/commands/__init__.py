@@ -9,6 +9,6 @@ torch-free `engine.runs`: a run is always its own process.
 - `lab_run`    `dlearn lab run` / `lab resume`: start a run and follow it to its verdict
 - `runs`       `dlearn runs list|show|compare|export`
 - `translate`  `dlearn lab translate`: a finished model on the student's own input
-- `exercise`   `dlearn exercise list|start|check|hint|solution` (issue 13)
+- `exercise`   `dlearn exercise list|show|start|check|hint|solution` (issue 13)
 - `common`     their messages (ko/en) and finding a run by name
 """

@@ -1,4 +1,4 @@
-"""`dlearn exercise list|start|check|hint|solution`: the exercises, headless.
+"""`dlearn exercise list|show|start|check|hint|solution`: the exercises, headless.
 
 A student starts an exercise (its starter file lands in `<data dir>/exercises/<id>.py`),
 edits it in any editor, and checks it: the grader runs it in a separate process and the
@@ -59,10 +59,15 @@ SAY = {
         "`dlearn exercise check {id}`",
         ko="{id}의 참고 답안은 파일이 통과하면 열립니다: `dlearn exercise check {id}`",
     ),
+    "file": Text(en="file: {path} ({status})", ko="파일: {path} ({status})"),
+    "bad_timeout": Text(
+        en="--timeout must be a positive number of seconds, got {t}",
+        ko="--timeout은 0보다 큰 초 단위 수여야 합니다 (받은 값: {t})",
+    ),
     "status_passed": Text(en="✓ passed", ko="✓ 통과"),
     "status_failed": Text(en="✗ not yet", ko="✗ 아직"),
     "status_started": Text(en="started", ko="시작함"),
-    "status_new": Text(en="-", ko="-"),
+    "status_new": Text(en="not started", ko="시작 전"),
     "head": Text(en="id|exercise|section|status", ko="id|연습 문제|절|상태"),
 }
 
@@ -72,18 +77,7 @@ def _say(lang: str, key: str, **fields: object) -> str:
 
 
 def cmd_list(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
-    passed, last = records.passed(data_dir), records.last(data_dir)
-    rows = []
-    for ex in EXERCISES.values():
-        if ex.id in passed:
-            status = "passed"
-        elif ex.id in last:
-            status = "failed"
-        elif workspace.path_for(ex.id, data_dir).exists():
-            status = "started"
-        else:
-            status = "new"
-        rows.append((ex, status))
+    rows = [(ex, records.status(ex.id, data_dir)) for ex in EXERCISES.values()]
     if args.json:
         out = [
             {
@@ -107,6 +101,26 @@ def cmd_list(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
     return EXIT_OK
 
 
+def cmd_show(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
+    try:
+        ex = exercise(args.id)
+    except ExerciseError as e:
+        err(e.text(lang))
+        return EXIT_USAGE
+    console = Console(highlight=False)
+    console.print(f"[bold]{escape(ex.title.get(lang))}[/] ({ex.id}, {ex.section})")
+    console.print(escape(ex.statement.get(lang).replace("\n", " ")))
+    console.print(Padding(escape(ex.formula), (1, 0, 1, 4), expand=False), style="cyan")
+    path = workspace.path_for(ex.id, data_dir)
+    status = records.status(ex.id, data_dir)
+    console.print(_say(lang, "file", path=path, status=_say(lang, f"status_{status}")))
+    for n, hint in enumerate(ex.hints[: records.hints_shown(data_dir, ex.id)], 1):
+        console.print(f"{n}/{len(ex.hints)}  {escape(hint.get(lang))}", style="dim")
+    if status == "new":
+        console.print(f"dlearn exercise start {ex.id}")
+    return EXIT_OK
+
+
 def cmd_start(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
     try:
         path, created = workspace.start(args.id, data_dir, lang)
@@ -119,6 +133,9 @@ def cmd_start(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
+    if not args.timeout > 0:
+        err(_say(lang, "bad_timeout", t=args.timeout))
+        return EXIT_USAGE
     try:
         exercise(args.id)
         path = args.file or workspace.path_for(args.id, data_dir)
