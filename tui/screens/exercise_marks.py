@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from engine.exercises import EXERCISES, records
+from engine.exercises import records
 from tui.i18n import tr
 
 Counts = dict[str, tuple[int, int]]  # section id -> (passed, exercises)
@@ -22,10 +22,7 @@ Counts = dict[str, tuple[int, int]]  # section id -> (passed, exercises)
 
 def by_section(data_dir: Path) -> Counts:
     """Each section that has exercises: (how many passed, how many there are)."""
-    done = records.passed(data_dir)
-    total = Counter(ex.section for ex in EXERCISES.values())
-    passed = Counter(ex.section for ex in EXERCISES.values() if ex.id in done)
-    return {section: (passed[section], n) for section, n in total.items()}
+    return records.by_section(data_dir)
 
 
 def blend(mastery: dict[str, float], questions: dict[str, int], counts: Counts) -> dict[str, float]:
