@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from tui.app import DlearnApp
 
 POLL_S = 1.0  # how often the chosen exercise's file is looked at
-LIST_WIDTH = 24  # cells of an exercise's title in the list
+LIST_WIDTH = 20  # cells of an exercise's title in the list
 
 Stamp = tuple[int, int] | None  # (mtime_ns, size) of a file, None when it is not there
 
