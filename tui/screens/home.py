@@ -14,7 +14,6 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import percent, tr
-from tui.screens.exercise_marks import exercises_extra, with_exercises
 from tui.widgets.footer import LocalFooter
 from tui.widgets.rows import mastery_row
 
@@ -84,7 +83,11 @@ class HomeScreen(Screen[None]):
             sections = section_mastery(lecture, states, now, scheduler)
             parts = part_mastery(lecture, states, now, scheduler)
         section_of = {q.id: q.section for q in lecture.questions}
-        sections, parts, exercises = with_exercises(lecture, sections, parts, app.data_dir)
+        exercises: dict[str, tuple[int, int]] = {}
+        if mastery:  # the exercises' records are read after the first frame, like the labs
+            from tui.screens.exercise_marks import with_exercises
+
+            sections, parts, exercises = with_exercises(lecture, sections, parts, app.data_dir)
 
         due_by_section: dict[str, int] = {}
         for qid, state in states.items():
@@ -114,7 +117,10 @@ class HomeScreen(Screen[None]):
             for section in (s for s in lecture.sections if s.part == part.id):
                 due = due_by_section.get(section.id, 0)
                 extra = tr("section_due", lang, n=due) if due else ""
-                extra = exercises_extra(extra, exercises.get(section.id), lang)
+                if section.id in exercises:
+                    from tui.screens.exercise_marks import exercises_extra
+
+                    extra = exercises_extra(extra, exercises[section.id], lang)
                 row = mastery_row(
                     "  " + section.title.get(lang),
                     sections.get(section.id, 0.0) if sections else None,
