@@ -59,6 +59,9 @@ class Lab:
     preset_help: dict[str, dict[str, str]] = field(default_factory=dict)
     # torch-free check across parameters (e.g. "shallow < deep"); raises ParamError
     check: Callable[[dict[str, Any]], None] | None = None
+    # the exercises (`engine.exercises` ids) these parameters train in place of the built-in
+    # code (`impl=mine`); `engine.runs.launch.prepare` refuses a run until they are passed
+    exercises: Callable[[dict[str, Any]], tuple[str, ...]] | None = None
 
     def param(self, name: str) -> Param | None:
         """The parameter called `name`, or None."""

@@ -11,6 +11,7 @@ Both models' `greedy` return (ids, attention weights), so one path serves both l
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import torch
@@ -18,7 +19,8 @@ import torch
 from engine import catalogue
 from engine.checkpoint import arm_weights, load
 from engine.data.korean_numbers import Vocab, target_len
-from engine.errors import InferenceError
+from engine.errors import DlearnError, InferenceError
+from engine.labs import own_code
 from engine.labs.seq2seq import seq2seq_lab
 from engine.runs.events import CHECKPOINT_FILE, SPEC_FILE
 from engine.runs.rundir import read_json
@@ -51,6 +53,20 @@ def load_weights(run_dir: Path, arm: str) -> dict[str, torch.Tensor]:
         f"checkpoint.pt에 '{arm}'의 가중치가 없습니다 (저장된 것: {', '.join(models) or '없음'}). "
         "실행을 끝까지 마치거나(이어서 하기) 새로 실행하세요",
     )
+
+
+def students_code(spec: dict[str, Any], ids: tuple[str, ...]) -> dict[str, Any]:
+    """The student's passed entries an `impl=mine` run trained ({} otherwise), loaded again
+    from the data directory its spec names; a file changed since is refused, as at training."""
+    data_dir = str(spec.get("data_dir") or "")
+    run = SimpleNamespace(params=spec["params"], data_dir=data_dir, facts={})
+    try:
+        return own_code.load(run, ids)
+    except DlearnError as exc:
+        raise InferenceError(
+            f"this run trained your own code, which cannot be loaded again: {exc.en}",
+            f"이 실행은 내가 쓴 코드로 훈련했는데, 그 코드를 다시 불러올 수 없습니다: {exc.ko}",
+        ) from None
 
 
 def translate_run(run_dir: Path | str, text: str, arm: str | None = None) -> dict[str, Any]:
@@ -99,19 +115,35 @@ def translate_run(run_dir: Path | str, text: str, arm: str | None = None) -> dic
             f"날짜(2024년 3월 5일, March 5, 2024)를 입력하세요",
         )
     if lab == "transformer" and arm == "transformer":
+        from engine.labs.transformer import EXERCISES as TRANSFORMER_EXERCISES
         from engine.labs.transformer.transformer_lab import (
             build_transformer,
             cross_attention_heatmap,
         )
+        from engine.models.student import use_transformer_parts
 
         transformer = build_transformer(params, len(vocab), max_len)
+        mine = students_code(spec, TRANSFORMER_EXERCISES)
+        if mine:
+            transformer = use_transformer_parts(
+                transformer, mine["multi_head_attention"], mine["positional_encoding"]
+            )
         transformer.load_state_dict(load_weights(run_dir, arm))
         transformer.eval()
         heatmap: dict[str, Any] | None
         heatmap, output = cross_attention_heatmap(transformer, vocab, text, target_len(max_len))
     else:
         kind = params.get("recurrent", "dot") if arm == "gru" else arm
+        from engine.labs.seq2seq import EXERCISES as ATTENTION_EXERCISES
+        from engine.models.student import use_attention
+
         model = seq2seq_lab.build_model(kind, params, len(vocab), max_len)
+        needed: tuple[str, ...] = ()
+        if lab == "seq2seq" and kind in ATTENTION_EXERCISES:
+            needed = (ATTENTION_EXERCISES[kind],)
+        mine = students_code(spec, needed)
+        if mine:
+            model = use_attention(model, mine[needed[0]])
         model.load_state_dict(load_weights(run_dir, arm))
         model.eval()
         cpu = torch.device("cpu")

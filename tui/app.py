@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from content.scheduler import Scheduler
     from content.store import ProgressStore
 
-START_SCREENS = ("home", "review", "exam", "notes", "progress", "labs", "runs")
+START_SCREENS = ("home", "review", "exam", "notes", "progress", "labs", "runs", "exercises")
 SECONDS_PER_QUESTION = 90  # the mock exam's default time limit: 1.5 minutes a question
 
 
@@ -244,6 +244,10 @@ class DlearnApp(App[None]):
             from tui.screens.runs import RunsScreen
 
             return RunsScreen()
+        if name == "exercises":
+            from tui.screens.exercises import ExercisesScreen
+
+            return ExercisesScreen(exercise_id=section)
         raise ValueError(f"no screen called {name!r}")
 
     async def open_screen(self, name: str, section: str | None = None) -> None:

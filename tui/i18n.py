@@ -435,6 +435,83 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# --- the Exercises screen (issue 13): write the lecture's building blocks, graded ---------
+STRINGS.update(
+    {
+        "exercises": ("연습 문제", "Exercises"),
+        "cmd_exercises": (
+            "강의의 구성 요소를 직접 구현하고 PyTorch와 비교해 채점받기",
+            "Implement the lecture's building blocks, graded against PyTorch",
+        ),
+        "ex_title": ("연습 문제 · {n}/{total} 통과", "Exercises · {n}/{total} passed"),
+        "ex_start": ("파일 시작", "Start file"),
+        "ex_edit": ("편집기", "Editor"),
+        "ex_grade": ("채점", "Grade"),
+        "ex_hint": ("힌트", "Hint"),
+        "ex_solution": ("모범 답안", "Solution"),
+        "ex_section": ("강의 절: {section}", "lecture section: {section}"),
+        "ex_formula": ("강의의 식", "the lecture's formula"),
+        "ex_file": ("내 파일: {path}", "Your file: {path}"),
+        "ex_watching": (
+            "저장하면 바로 채점합니다 (1초마다 확인). o: $EDITOR로 열기",
+            "Saved changes are graded at once (checked every second). o: open in $EDITOR",
+        ),
+        "ex_no_file": (
+            "아직 파일이 없습니다. s로 시작 파일을 만드세요 ({path})",
+            "No file yet: press s to write the starter ({path})",
+        ),
+        "ex_started": ("시작 파일을 만들었습니다: {path}", "Starter written: {path}"),
+        "ex_exists": (
+            "파일이 이미 있어 그대로 둡니다: {path}",
+            "The file is already there and stays as it is: {path}",
+        ),
+        "ex_grading": ("채점 중… (별도 프로세스에서 실행)", "Grading… (in a separate process)"),
+        "ex_passed": (
+            "통과! ({s}초) 이제 실습에서 내 코드로 훈련할 수 있습니다",
+            "Passed! ({s} s) Your code can now train in its lab",
+        ),
+        "ex_failed": (
+            "아직입니다 ({s}초): ✗ 단계를 고쳐 저장하세요",
+            "Not yet ({s} s): fix the ✗ stage and save",
+        ),
+        "ex_train": (
+            "실습에서 훈련: dlearn lab run {lab} --preset mine (또는 실습 화면에서 impl=mine)",
+            "Train it: dlearn lab run {lab} --preset mine (or impl=mine in the lab form)",
+        ),
+        "ex_passed_before": ("✓ 통과함 ({at})", "✓ passed ({at})"),
+        "ex_failed_before": (
+            "✗ 지난 시도는 '{stage}' 단계에서 멈췄습니다. g로 다시 채점",
+            "✗ your last attempt stopped at stage '{stage}'; g grades it again",
+        ),
+        "ex_not_graded": ("아직 채점하지 않았습니다", "Not graded yet"),
+        "ex_hint_n": ("힌트 {n}/{total}:", "Hint {n}/{total}:"),
+        "ex_hints_left": ("h: 힌트 보기 ({n}개 남음)", "h: show a hint ({n} left)"),
+        "ex_no_more_hints": ("힌트를 모두 보았습니다", "Every hint is shown"),
+        "ex_solution_locked": (
+            "모범 답안은 내 파일이 통과한 뒤에 열립니다",
+            "The reference solution opens once your file passes",
+        ),
+        "ex_solution_title": ("모범 답안", "reference solution"),
+        "ex_no_editor": (
+            "$EDITOR가 정해지지 않았습니다. 다른 창에서 {path}를 고치면 저장할 때 채점합니다",
+            "$EDITOR is not set: edit {path} in another window; it is graded when saved",
+        ),
+        "ex_no_suspend": (
+            "이 터미널에서는 편집기를 열 수 없습니다. 다른 창에서 {path}를 고치세요",
+            "This terminal cannot hand over to an editor: edit {path} in another window",
+        ),
+        "ex_editor_failed": (
+            "편집기 {editor}를 실행하지 못했습니다: {error}",
+            "Could not run the editor {editor}: {error}",
+        ),
+        "ex_passed_count": ("연습 {n}/{total}", "exercises {n}/{total}"),
+        "ex_home_row": (
+            "{n}/{total} 통과 · x: 직접 구현하고 채점받기",
+            "{n}/{total} passed · x: write them yourself, graded",
+        ),
+    }
+)
+
 
 # issue 14 (content): the glossary's synonyms on the Notes screen
 STRINGS["glossary_synonyms"] = ("같은 뜻으로 쓰이는 말", "also written in Korean as")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import catalogue
-from engine.errors import ParamError
+from engine.errors import DlearnError, ParamError
 from engine.runs import rundir
 from engine.runs.events import EVENTS_FILE, LOG_FILE, SPEC_FILE, write_json_atomic
 from engine.text import Text
@@ -50,10 +50,17 @@ def prepare(
     seed: int = 0,
     device: str = "auto",
     run_dir: Path | None = None,
+    data_dir: Path | None = None,
 ) -> Path:
-    """Validate a run request and write its `spec.json`; return the run directory."""
+    """Validate a run request and write its `spec.json`; return the run directory.
+
+    `data_dir` is the learner's data directory (default: the one `runs_root` sits in); the
+    spec carries it, so a run with `impl=mine` finds the student's exercises."""
     lab = catalogue.get_lab(lab_id)
     params = catalogue.resolve_params(lab, preset, overrides)
+    data_dir = Path(data_dir) if data_dir is not None else Path(runs_root).parent
+    if lab.exercises is not None:
+        refuse_unpassed(lab.exercises(params), data_dir)
     if not DEVICE_PATTERN.match(device):
         raise ParamError(
             f"unknown device '{device}'; use auto, cpu, cuda, cuda:N or mps",
@@ -78,9 +85,37 @@ def prepare(
         "seed": seed,
         "device": device,
         "created": time.time(),
+        "data_dir": str(data_dir.resolve()),
     }
     write_json_atomic(run_dir / SPEC_FILE, spec)
     return run_dir
+
+
+def refuse_unpassed(exercise_ids: tuple[str, ...], data_dir: Path) -> None:
+    """A ParamError naming every exercise in `exercise_ids` that has not passed, or whose file
+    changed since it passed, and how to pass it; nothing when all are ready (`impl=mine`)."""
+    if not exercise_ids:
+        return
+    from engine.exercises import records
+
+    problems: list[Text] = []
+    for exercise_id in exercise_ids:
+        try:
+            records.load_passed(exercise_id, data_dir)
+        except DlearnError as exc:
+            problems.append(exc.message)
+    if not problems:
+        return
+    ids = ", ".join(exercise_ids)
+    said = Text.join(problems, sep="; ")
+    raise ParamError(
+        f"impl=mine trains your own {ids}, and not all of them are ready: {said.en}. "
+        "Pass each with `dlearn exercise check ID` (or the Exercises screen, key x), "
+        "or run with impl=builtin.",
+        f"impl=mine은 내가 쓴 {ids}로 훈련하는데, 아직 준비되지 않은 것이 있습니다: {said.ko}. "
+        "각각 `dlearn exercise check ID`로 (또는 연습 문제 화면, x 키에서) 통과시키거나 "
+        "impl=builtin으로 실행하세요.",
+    )
 
 
 def engine_command(*args: str) -> tuple[list[str], dict[str, str]]:

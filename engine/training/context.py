@@ -27,6 +27,7 @@ class RunContext:
     device: str = "cpu"  # the torch device the arms train on, e.g. "cuda:0"
     device_label: str = ""  # the device in words, for evidence sentences ("CPU, 2 threads")
     run_dir: str = ""  # this run's directory; other runs of the learner sit beside it
+    data_dir: str = ""  # the learner's data directory (their exercises); "" in older specs
     # each finished arm's final metrics, in the order the arms ran (the summary's "arms")
     finals: dict[str, dict[str, float]] = field(default_factory=dict)
     # chart name -> line label -> (xs, ys): lines that several arms draw on one chart

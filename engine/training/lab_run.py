@@ -68,7 +68,13 @@ class LabRun:
         arms_fn = getattr(module, "arms", None)
         self.arms: list[str] = list(arms_fn(params) if arms_fn else lab.arms)
         # what the arms and the verdict share; `context.finals` are the finished arms' metrics
-        self.context = RunContext(lab.id, params, self.seed, run_dir=str(run_dir))
+        self.context = RunContext(
+            lab.id,
+            params,
+            self.seed,
+            run_dir=str(run_dir),
+            data_dir=str(spec.get("data_dir") or ""),
+        )
         # each finished arm's trained weights (CPU tensors), so that a finished run can be
         # used afterwards (e.g. `translate` on the student's own input)
         self.models: dict[str, dict[str, torch.Tensor]] = {}
@@ -239,6 +245,8 @@ class LabRun:
             "params": self.params,
             "seed": self.seed,
             "elapsed_s": round(self.writer.elapsed(), 2) if self.writer else None,
+            # the student's own code this run trained (`engine.labs.own_code`), if any
+            **({"impl": self.context.facts["impl"]} if "impl" in self.context.facts else {}),
             **extra,
         }
 

@@ -35,6 +35,7 @@ class HomeScreen(Screen[None]):
         Binding(jamo("n"), "open_notes", "notes"),
         Binding(jamo("p"), "app.open('progress')", "progress"),
         Binding(jamo("l"), "open_labs", "labs"),
+        Binding(jamo("x"), "app.open('exercises')", "exercises", show=False),  # and a row below
         Binding(jamo("d"), "app.exam_date", "exam_date"),
         Binding(jamo("q"), "app.quit", "quit"),
     ]
@@ -129,6 +130,11 @@ class HomeScreen(Screen[None]):
             sections = section_mastery(lecture, states, now, scheduler)
             parts = part_mastery(lecture, states, now, scheduler)
         section_of = {q.id: q.section for q in lecture.questions}
+        exercises: dict[str, tuple[int, int]] = {}
+        if mastery:  # the exercises' records are read after the first frame, like the labs
+            from tui.screens.exercise_marks import with_exercises
+
+            sections, parts, exercises = with_exercises(lecture, sections, parts, app.data_dir)
 
         due_by_section: dict[str, int] = {}
         for qid, state in states.items():
@@ -163,6 +169,10 @@ class HomeScreen(Screen[None]):
             for section in (s for s in lecture.sections if s.part == part.id):
                 due = due_by_section.get(section.id, 0)
                 extra = tr("section_due", lang, n=due) if due else ""
+                if section.id in exercises:
+                    from tui.screens.exercise_marks import exercises_extra
+
+                    extra = exercises_extra(extra, exercises[section.id], lang)
                 row = mastery_row(
                     "  " + section.title.get(lang),
                     sections.get(section.id, 0.0) if sections else None,
@@ -172,6 +182,7 @@ class HomeScreen(Screen[None]):
                 options.append(Option(row, id=f"section:{section.id}"))
         if mastery:  # the catalogue and the runs are read after the first frame
             options += self._lab_options(lang)
+            options.append(self._exercises_option(lang))
         option_list.set_options(options)
         option_list.highlighted = highlighted if highlighted is not None else 1
         self.query_one("#hint", Static).update(Text(tr("home_hint", lang), style="dim"))
@@ -205,6 +216,15 @@ class HomeScreen(Screen[None]):
                 row.append("  " + tr("no_verdict_yet", lang), style="dim")
             options.append(Option(row, id=f"lab:{lab.id}"))
         return options
+
+    def _exercises_option(self, lang: str) -> Option:
+        """The Exercises row: how many passed, and the key that opens them (x)."""
+        from engine.exercises import EXERCISES, records
+
+        row = Text(tr("exercises", lang), style="bold")
+        n = len(set(records.passed(self.app.data_dir)) & set(EXERCISES))
+        row.append("  " + tr("ex_home_row", lang, n=n, total=len(EXERCISES)), style="not bold")
+        return Option(row, id="exercises:")
 
     def _show_notice(self, lang: str) -> None:
         lines = []
@@ -244,6 +264,9 @@ class HomeScreen(Screen[None]):
         kind, _, ident = (event.option.id or "").partition(":")
         if kind in ("lab", "labs"):
             await self.app.open_screen("labs", ident or None)
+            return
+        if kind == "exercises":
+            await self.app.open_screen("exercises")
             return
         await self.app.open_screen("notes", self._selected_section())
 

@@ -208,7 +208,11 @@ class LabForm(Vertical):
         return None
 
     def show_error(self, text: str) -> None:
-        self.query_one("#form-error", Static).update("! " + text)
+        error = self.query_one("#form-error", Static)
+        error.update("! " + text)
+        # below a long form (e.g. impl=mine refused): bring all of it into view once its
+        # new height is laid out
+        self.call_after_refresh(self.call_after_refresh, error.scroll_visible, animate=False)
 
 
 class ChoiceScreen(ModalScreen[str | None]):

@@ -27,6 +27,7 @@ from content.memory_fit import MIN_REVIEWS, STEPS, FitResult, Review, countable_
 from content.session import due_count, part_mastery, section_mastery
 from tui.i18n import percent, tr
 from tui.keys import jamo
+from tui.screens.exercise_marks import exercises_extra, with_exercises
 from tui.widgets.footer import LocalFooter
 from tui.widgets.rows import bar, mastery_row
 from tui.widgets.rows import fit as fit_width
@@ -104,6 +105,7 @@ class ProgressScreen(Screen[None]):
         scheduler = app.scheduler()
         sections = section_mastery(lecture, states, now, scheduler)
         parts = part_mastery(lecture, states, now, scheduler)
+        sections, parts, exercises = with_exercises(lecture, sections, parts, app.data_dir)
         section_of = {q.id: q.section for q in lecture.questions}
         due: dict[str, int] = defaultdict(int)
         for qid, state in states.items():
@@ -119,6 +121,7 @@ class ProgressScreen(Screen[None]):
             rows.append(row)
             for section in (s for s in lecture.sections if s.part == part.id):
                 extra = tr("section_due", lang, n=due[section.id]) if due[section.id] else ""
+                extra = exercises_extra(extra, exercises.get(section.id), lang)
                 rows.append(
                     mastery_row(
                         "  " + section.title.get(lang), sections.get(section.id, 0.0), extra

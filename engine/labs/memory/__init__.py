@@ -11,8 +11,10 @@ from typing import Any
 
 from engine.catalogue import Lab, Param
 from engine.errors import ParamError
+from engine.labs.own_code import IMPL, needs
 
 ARMS = ("rnn", "lstm", "gru")
+EXERCISES = {"rnn": "rnn_cell", "lstm": "lstm_cell", "gru": "gru_cell"}  # what impl=mine trains
 MAX_TOKENS = 60_000_000  # training tokens held in memory at most (int64: 480 MB)
 
 
@@ -196,10 +198,12 @@ MEMORY = Lab(
             8,
             2048,
         ),
+        IMPL,
     ),
     presets={
         "quick": {"seq_len": 64, "hidden": 64, "epochs": 8, "batches_per_epoch": 50},
         "full": {"seq_len": 200, "hidden": 128, "epochs": 20, "batches_per_epoch": 100},
+        "mine": {"seq_len": 64, "hidden": 64, "epochs": 8, "batches_per_epoch": 50, "impl": "mine"},
     },
     preset_help={
         "quick": {
@@ -210,9 +214,16 @@ MEMORY = Lab(
             "ko": "GPU용: T=200, 은닉 128, 더 오래",
             "en": "for a GPU: T=200, hidden 128, longer",
         },
+        "mine": {
+            "ko": "quick과 같은 크기를 내가 통과한 RNN·LSTM·GRU 셀로 (impl=mine): 손으로 돌리는 "
+            "셀이라 quick의 2~3배 시간",
+            "en": "the quick sizes, trained with your passed RNN, LSTM and GRU cells "
+            "(impl=mine); looped by hand, so 2-3x the quick run's time",
+        },
     },
     arms=ARMS,
     module="engine.labs.memory.memory_lab",
     section="memory-problem",
     check=check,
+    exercises=needs(lambda params: tuple(EXERCISES[arm] for arm in ARMS)),
 )

@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.catalogue import Lab, Param
 from engine.errors import ParamError
+from engine.labs.own_code import IMPL, needs
 
 ARMS = ("plain-shallow", "plain-deep", "residual-shallow", "residual-deep")
 
@@ -49,8 +50,27 @@ def check(params: dict[str, Any]) -> None:
             "depth_shallow는 depth_deep보다 작아야 합니다 "
             f"(받은 값: {params['depth_shallow']}, {params['depth_deep']})",
         )
+    if params.get("impl") == "mine" and (
+        not params["batchnorm"] or params["shortcut"] != "projection"
+    ):
+        raise ParamError(
+            "impl=mine trains your ResidualBlock, which the exercise builds with BatchNorm and a "
+            "projection shortcut: set batchnorm=true and shortcut=projection, or impl=builtin",
+            "impl=mine은 내가 쓴 ResidualBlock으로 훈련하는데, 연습 문제의 블록은 BatchNorm과 "
+            "투영 지름길을 씁니다: batchnorm=true, shortcut=projection으로 두거나 impl=builtin을 "
+            "쓰세요",
+        )
 
 
+QUICK = {
+    "dataset": "digits",
+    "depth_shallow": 8,
+    "depth_deep": 56,
+    "width": 16,
+    "epochs": 10,
+    "lr": 0.05,
+    "batch_size": 64,
+}
 _DEPTH_KO = "6n+2 꼴의 층 수 (8, 20, 32, 44, 56, 110, ...)."
 _DEPTH_EN = "weighted layers, of the form 6n+2 (8, 20, 32, 44, 56, 110, ...)."
 
@@ -229,17 +249,11 @@ RESNET = Lab(
                 "en": "download CIFAR-10 once if it is missing (163 MB, kept in the cache folder)",
             },
         ),
+        IMPL,
     ),
     presets={
-        "quick": {
-            "dataset": "digits",
-            "depth_shallow": 8,
-            "depth_deep": 56,
-            "width": 16,
-            "epochs": 10,
-            "lr": 0.05,
-            "batch_size": 64,
-        },
+        "quick": QUICK,
+        "mine": {**QUICK, "impl": "mine"},  # a block as fast as the built-in one
         "full": {
             "dataset": "cifar10",
             "depth_shallow": 20,
@@ -259,9 +273,14 @@ RESNET = Lab(
             "ko": "GPU용: CIFAR-10, 20층 대 56층 (데이터가 없으면 --set download=true)",
             "en": "for a GPU: CIFAR-10, 20 vs 56 layers (no data yet? --set download=true)",
         },
+        "mine": {
+            "ko": "quick과 같되 잔차 신경망은 내가 통과한 ResidualBlock으로 (impl=mine)",
+            "en": "as quick, the residual nets built from your passed ResidualBlock (impl=mine)",
+        },
     },
     arms=ARMS,
     module="engine.labs.resnet.resnet_lab",
     section="degradation",
     check=check,
+    exercises=needs(lambda params: ("residual_block",)),
 )

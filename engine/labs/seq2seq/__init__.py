@@ -12,9 +12,18 @@ from typing import Any
 
 from engine.catalogue import Lab, Param
 from engine.errors import ParamError
+from engine.labs.own_code import IMPL, needs
 
 ARMS = ("none", "dot", "additive")  # the decoder's attention; `none` always runs
 ATTENTION_CHOICES = ("dot", "additive", "both")
+EXERCISES = {"dot": "attention", "additive": "additive_attention"}  # what impl=mine trains
+
+
+def exercises(params: dict[str, Any]) -> tuple[str, ...]:
+    """The attention exercises the run's attention arms train with impl=mine."""
+    kind = params["attention"]
+    return tuple(EXERCISES[k] for k in (("dot", "additive") if kind == "both" else (kind,)))
+
 
 TASK_HELP = {
     "ko": (
@@ -162,9 +171,17 @@ SEQ2SEQ = Lab(
         BATCH,
         lr_param(6e-3),
         CLIP,
+        IMPL,
     ),
     presets={
         "quick": {"task": "digits", "attention": "dot", "examples": 20000, "epochs": 6},
+        "mine": {
+            "task": "digits",
+            "attention": "dot",
+            "examples": 20000,
+            "epochs": 6,
+            "impl": "mine",
+        },
         "full": {
             "task": "mixed",
             "attention": "both",
@@ -187,9 +204,16 @@ SEQ2SEQ = Lab(
             "en": "for a GPU: 100k mixed pairs (digits, numbers, dates) up to length 40, three "
             "models (none, dot, additive)",
         },
+        "mine": {
+            "ko": "quick과 같되 어텐션은 내가 통과한 scaled_dot_product_attention으로 (impl=mine; "
+            "덧셈 어텐션은 --set attention=additive)",
+            "en": "as quick, attending through your passed scaled_dot_product_attention "
+            "(impl=mine; for yours additive, --set attention=additive)",
+        },
     },
     arms=ARMS,
     module="engine.labs.seq2seq.seq2seq_lab",
     section="attention",
     check=check_hidden,
+    exercises=needs(exercises),
 )

@@ -57,19 +57,23 @@ from engine.data.korean_numbers import (
     target_len,
     tensorize,
 )
+from engine.labs import own_code
+from engine.labs.seq2seq import EXERCISES
 from engine.labs.seq2seq.seq2seq_verdict import (
     ARM_LABELS,
     arm_label,
     bucket_x,
     buckets_of,
-    verdict,  # noqa: F401 - the lab's verdict
 )
+from engine.labs.seq2seq.seq2seq_verdict import verdict as _verdict
 from engine.models.seq2seq import Seq2Seq, Seq2SeqConfig
+from engine.models.student import use_attention
 from engine.training import probes
 from engine.training.context import RunContext
 from engine.training.loop import ArmSetup, ProbeContext
 from engine.training.losses import per_pair_loss, sequence_loss
 
+verdict = own_code.noted(_verdict)  # the lab's verdict, naming the student's files if used
 TEST_FRACTION = 0.1
 PROBE_EXAMPLES = 400  # test pairs decoded by the in-training probe (the finish uses all)
 SAMPLES = 6  # sample translations shown
@@ -310,7 +314,11 @@ def setup(arm: str, run: RunContext, device: torch.device) -> ArmSetup:
     params = run.params
     started = [time.perf_counter()]
     data = task_data(str(params["task"]), int(params["examples"]), int(params["max_len"]))
-    model = build_model(arm, params, len(data.vocab), data.max_len).to(device)
+    model = build_model(arm, params, len(data.vocab), data.max_len)
+    mine = own_code.load(run, (EXERCISES[arm],) if arm in EXERCISES else ())
+    if mine:  # the decoder attends through the student's function
+        model = use_attention(model, mine[EXERCISES[arm]])
+    model = model.to(device)
     label = ARM_LABELS[arm]
     return arm_setup(
         model,

@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.catalogue import Lab, Param
 from engine.errors import ParamError
+from engine.labs.own_code import IMPL, needs
 from engine.labs.seq2seq import (
     BATCH,
     CLIP,
@@ -24,6 +25,7 @@ from engine.labs.seq2seq import (
 )
 
 ARMS = ("gru", "transformer")
+EXERCISES = ("multi_head_attention", "positional_encoding")  # what impl=mine trains
 
 
 def check(params: dict[str, Any]) -> None:
@@ -172,9 +174,17 @@ TRANSFORMER = Lab(
             1,
             500,
         ),
+        IMPL,
     ),
     presets={
         "quick": {"task": "digits", "examples": 20000, "epochs": 8, "speed_max_len": 128},
+        "mine": {
+            "task": "digits",
+            "examples": 20000,
+            "epochs": 8,
+            "speed_max_len": 128,
+            "impl": "mine",
+        },
         "full": {
             "task": "mixed",
             "examples": 100000,
@@ -197,9 +207,16 @@ TRANSFORMER = Lab(
             "ko": "GPU용: 예문 10만 개, d_model 128, 길이 512까지 시간 측정",
             "en": "for a GPU: 100k pairs, d_model 128, timing up to length 512",
         },
+        "mine": {
+            "ko": "quick과 같되 트랜스포머는 내가 통과한 멀티헤드 어텐션과 위치 인코딩으로 "
+            "(impl=mine)",
+            "en": "as quick, the Transformer built on your passed multi-head attention and "
+            "positional encoding (impl=mine)",
+        },
     },
     arms=ARMS,
     module="engine.labs.transformer.transformer_lab",
     section="transformer-idea",
     check=check,
+    exercises=needs(lambda params: EXERCISES),
 )

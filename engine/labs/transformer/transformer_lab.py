@@ -30,16 +30,20 @@ from torch import nn
 
 from engine import catalogue, checkpoint
 from engine.data.korean_numbers import Vocab
+from engine.labs import own_code
 from engine.labs.seq2seq import seq2seq_lab
 from engine.labs.seq2seq.seq2seq_verdict import arm_label, buckets_of
-from engine.labs.transformer import transformer_timing
-from engine.labs.transformer.transformer_verdict import verdict  # noqa: F401 - the lab's verdict
+from engine.labs.transformer import EXERCISES, transformer_timing
+from engine.labs.transformer.transformer_verdict import verdict as _verdict
+from engine.models.student import use_transformer_parts
 from engine.models.transformer import Transformer, TransformerConfig
 from engine.runs import rundir
 from engine.runs.events import CHECKPOINT_FILE
 from engine.training import probes
 from engine.training.context import Reused, RunContext
 from engine.training.loop import ArmSetup, ProbeContext
+
+verdict = own_code.noted(_verdict)  # the lab's verdict, naming the student's files if used
 
 
 def build_transformer(params: dict[str, Any], vocab: int, src_len: int) -> Transformer:
@@ -198,7 +202,13 @@ def setup(arm: str, run: RunContext, device: torch.device) -> ArmSetup:
     )
     label = arm_label(arm, params)
     if arm == "transformer":
-        model: nn.Module = build_transformer(params, len(data.vocab), data.max_len)
+        transformer = build_transformer(params, len(data.vocab), data.max_len)
+        mine = own_code.load(run, EXERCISES)  # {} unless impl=mine
+        if mine:  # the student's attention in every layer, their positional encoding
+            transformer = use_transformer_parts(
+                transformer, mine["multi_head_attention"], mine["positional_encoding"]
+            )
+        model: nn.Module = transformer
     else:
         model = seq2seq_lab.build_model(
             str(params["recurrent"]), params, len(data.vocab), data.max_len
