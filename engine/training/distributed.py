@@ -116,6 +116,20 @@ class Ranks:
             dist.destroy_process_group()
 
 
+def shard(
+    batch: torch.Tensor, order: torch.Tensor, rank: int, world: int
+) -> tuple[torch.Tensor, float]:
+    """This rank's part of one batch (positions rank, rank+world, ...) and its share of it.
+
+    DistributedSampler's split applied per batch: together the ranks' parts are the batch.
+    A batch smaller than `world` (a ragged last one) is padded from the epoch's start, so
+    that no rank steps with nothing."""
+    if len(batch) < world:
+        batch = torch.cat([batch, order[: world - len(batch)]])
+    part = batch[rank::world]
+    return part, len(part) / len(batch)
+
+
 SOLO = Ranks()
 
 

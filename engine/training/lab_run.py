@@ -11,6 +11,10 @@ code; rank 0 alone writes the run's files (the other ranks' writer is silent), e
 checkpoint is taken by all ranks together (rank 0 saves `module.state_dict()` and every
 rank's CPU random state, then a barrier), and once the arms are trained the other ranks
 leave: the lab's side-by-side timings (`measure`) and the verdict run on rank 0 alone.
+
+Why one file: a run's life — resume, device, arms, checkpoints, the final event — is one
+sequence, and each of its ways to end (finished, failed, cancelled, a lost rank) must write
+exactly one final event; kept together, every exit path can be read against the others.
 """
 
 from __future__ import annotations

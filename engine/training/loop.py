@@ -14,6 +14,10 @@ every batch through `DistributedDataParallel`, and every figure an event reports
 loss, the training sums, the test metrics — is summed over the ranks first, so the events of
 a 2-process run read like those of a 1-process one. `loss_fn` must be a mean over the
 batch's samples (all our losses are): each rank's loss is weighted by its share of the batch.
+
+Why one file: the step loop, the position a checkpoint saves, the evaluation and the
+running sums they share (summed over ranks at every event) are one piece of state; split
+up, each half would reach into the other's tensors.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from torch import nn
 from engine.device import Precision
 from engine.errors import DlearnError
 from engine.training import probes
-from engine.training.distributed import SOLO, Ranks
+from engine.training.distributed import SOLO, Ranks, shard
 
 Emit = Callable[..., Any]
 Tensors = tuple[torch.Tensor, torch.Tensor]
@@ -422,17 +426,3 @@ class Trainer:
 
     def _emit_probe(self, probe: dict[str, Any]) -> None:
         self.emit("probe", arm=self.arm, step=self.pos.global_step, **probe)
-
-
-def shard(
-    batch: torch.Tensor, order: torch.Tensor, rank: int, world: int
-) -> tuple[torch.Tensor, float]:
-    """This rank's part of one batch (positions rank, rank+world, ...) and its share of it.
-
-    DistributedSampler's split applied per batch: together the ranks' parts are the batch.
-    A batch smaller than `world` (a ragged last one) is padded from the epoch's start, so
-    that no rank steps with nothing."""
-    if len(batch) < world:
-        batch = torch.cat([batch, order[: world - len(batch)]])
-    part = batch[rank::world]
-    return part, len(part) / len(batch)

@@ -19,7 +19,7 @@ import pytest
 import torch
 
 from engine.runs import launch, rundir, supervise
-from engine.training.loop import shard
+from engine.training.distributed import shard
 from tests.engine.conftest import ROOT, TINY
 
 # One arm trained by the generic Trainer: no BatchNorm, no dropout, so that the gradient of
