@@ -3,6 +3,11 @@
 The signal handlers and the pid file go in before torch is imported (a second or two), so
 a run is listed as running, and stoppable, from its first moment.
 
+`python -m engine supervise SPEC.json --dir RUN_DIR [--resume]` runs the same run across
+several processes (the spec's `procs`): it starts torchrun, passes a stop on to every
+rank, and writes the final event if the ranks could not (`engine.runs.supervise`). Under
+torchrun each rank is a `python -m engine run`; the supervisor owns the pid file.
+
 `python -m engine translate RUN_DIR TEXT [--arm ARM] [--json]` runs a finished seq2seq or
 transformer run's model on the student's own input (`engine.inference`).
 With `--json` the result, or the error as {"error": {"en": ..., "ko": ...}}, is one JSON
@@ -27,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--resume", action="store_true", help="continue from the directory's checkpoint.pt"
     )
+    sup = sub.add_parser("supervise", help="run one lab run across processes with torchrun")
+    sup.add_argument("spec", type=Path, help="the run's spec.json (with procs, nnodes, ...)")
+    sup.add_argument("--dir", type=Path, required=True, help="the run directory to write")
+    sup.add_argument("--resume", action="store_true", help="continue from checkpoint.pt")
     tr = sub.add_parser("translate", help="translate your own input with a finished run")
     tr.add_argument("run_dir", type=Path, help="a seq2seq or transformer run directory")
     tr.add_argument("text", help="what to translate, e.g. 삼일사일오 or '이만 오천'")
@@ -60,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "translate":
         return translate_main(args)
+    if args.command == "supervise":
+        from engine.runs.supervise import main as supervise_main  # torch-free
+
+        return supervise_main(args.spec, args.dir, args.resume)
     from engine.runs.events import EVENTS_FILE
     from engine.runs.rundir import write_pid
     from engine.runs.signals import STOP
@@ -72,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"dlearn engine: cannot read spec {args.spec}: {exc}", file=sys.stderr)
         return 2
+    under_torchrun = "LOCAL_RANK" in os.environ  # a rank: the supervisor owns the pid file
     events = args.dir / EVENTS_FILE
-    if not args.resume and events.exists() and events.stat().st_size > 0:
+    exists = events.exists() and events.stat().st_size > 0
+    if not args.resume and exists and not under_torchrun:
         print(
             f"dlearn engine: {args.dir} already holds a run; resume it with --resume "
             "or choose another directory",
@@ -81,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     args.dir.mkdir(parents=True, exist_ok=True)
-    write_pid(args.dir, os.getpid())
+    if not under_torchrun:
+        write_pid(args.dir, os.getpid())
 
     from engine.runs.events import PID_FILE
     from engine.training.lab_run import run  # imports torch
@@ -89,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(spec, args.dir, resume=args.resume)
     finally:  # the final event says how it ended; a stale pid could be recycled
-        (args.dir / PID_FILE).unlink(missing_ok=True)
+        if not under_torchrun:
+            (args.dir / PID_FILE).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

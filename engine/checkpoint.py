@@ -97,11 +97,14 @@ def rng_state() -> dict[str, Any]:
     """The global random generators, so a resumed run draws the same numbers."""
     state: dict[str, Any] = {"torch": torch.get_rng_state()}
     if torch.cuda.is_available() and torch.cuda.is_initialized():
-        state["cuda"] = torch.cuda.get_rng_state_all()
+        # the current GPU's only: reading every GPU's would open a context on each
+        state["cuda_device"] = torch.cuda.get_rng_state()
     return state
 
 
 def set_rng_state(state: dict[str, Any]) -> None:
     torch.set_rng_state(state["torch"])
-    if "cuda" in state and torch.cuda.is_available():
+    if "cuda" in state and torch.cuda.is_available():  # older checkpoints: every GPU's
         torch.cuda.set_rng_state_all(state["cuda"])
+    elif "cuda_device" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state(state["cuda_device"])

@@ -37,8 +37,13 @@ def physical_cores() -> int:
     return max(1, len(cores))
 
 
-def pick_device(requested: str = "auto") -> torch.device:
-    """`auto` picks CUDA, then MPS, then CPU; a named device must exist or DeviceError."""
+def pick_device(requested: str = "auto", local_rank: int | None = None) -> torch.device:
+    """`auto` picks CUDA, then MPS, then CPU; a named device must exist or DeviceError.
+
+    Under torchrun (`local_rank` given) a CUDA run puts each process on its own GPU,
+    cuda:LOCAL_RANK, whatever index was asked; MPS cannot be shared across processes."""
+    if local_rank is not None:
+        return _rank_device(pick_device(requested), local_rank)
     if not DEVICE_PATTERN.match(requested):
         raise DeviceError(
             f"unknown device '{requested}'; use auto, cpu, cuda, cuda:N or mps",
@@ -72,6 +77,28 @@ def pick_device(requested: str = "auto") -> torch.device:
             "use --device cpu or --device auto",
             "mps 장치를 요청했지만 여기서는 Apple MPS를 쓸 수 없습니다. "
             "--device cpu 또는 --device auto를 쓰세요",
+        )
+    return device
+
+
+def _rank_device(device: torch.device, local_rank: int) -> torch.device:
+    if device.type == "cuda":
+        if local_rank >= torch.cuda.device_count():
+            raise DeviceError(
+                f"process {local_rank} of this node has no GPU of its own: this machine has "
+                f"{torch.cuda.device_count()} CUDA device(s); use --procs "
+                f"{torch.cuda.device_count()} or fewer",
+                f"이 노드의 {local_rank}번 프로세스에 줄 GPU가 없습니다. CUDA 장치는 "
+                f"{torch.cuda.device_count()}개이니 --procs를 {torch.cuda.device_count()} 이하로 주세요",
+            )
+        torch.cuda.set_device(local_rank)
+        return torch.device("cuda", local_rank)
+    if device.type == "mps":
+        raise DeviceError(
+            "--procs above 1 cannot share Apple MPS between processes; use --device cpu "
+            "or one process",
+            "여러 프로세스(--procs)로는 Apple MPS를 함께 쓸 수 없습니다. --device cpu를 쓰거나 "
+            "프로세스를 하나로 하세요",
         )
     return device
 
@@ -117,11 +144,17 @@ def precision_for(device: torch.device, mixed: bool = True) -> Precision:
     return Precision(device, torch.float16, torch.amp.GradScaler("cuda"))
 
 
-def configure(device: torch.device) -> dict[str, Any]:
-    """Set threads for `device` and describe it for the `started` event."""
+def threads_per_process(procs: int = 1) -> int:
+    """CPU threads for each of `procs` processes sharing this machine: cores / procs."""
+    return max(1, physical_cores() // max(1, procs))
+
+
+def configure(device: torch.device, procs: int = 1) -> dict[str, Any]:
+    """Set threads for `device` (the cores shared by `procs` processes of this node) and
+    describe it for the `started` event."""
     info: dict[str, Any] = {"device": str(device)}
     if device.type == "cpu":
-        threads = physical_cores()
+        threads = threads_per_process(procs)
         torch.set_num_threads(threads)
         info["threads"] = threads
         info["device_name"] = "CPU"

@@ -248,6 +248,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "시드는 정수여야 합니다. 받은 값: '{text}'",
         "The seed must be an integer, got '{text}'",
     ),
+    # --- data-parallel runs (issue 15) ---
+    "procs_help": (
+        "프로세스 수 (torchrun, GPU마다 하나; 2코어 CPU에서는 1)",
+        "processes (torchrun, one per GPU; 1 on a 2-core CPU)",
+    ),
+    "procs_bad": (
+        "프로세스 수는 1~64의 정수여야 합니다. 받은 값: '{text}'",
+        "procs must be a whole number from 1 to 64, got '{text}'",
+    ),
     "form_has_errors": (
         "빨간 줄의 값을 고친 뒤 다시 실행하세요.",
         "Fix the values marked with ! and run again.",

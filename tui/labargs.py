@@ -34,6 +34,7 @@ def register(sub: Any) -> None:
     p.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N or mps")
     _follow_flags(p)
     p.add_argument("--dir", type=Path, default=None, help="run directory (default: a new one)")
+    _parallel_flags(p)
     p.set_defaults(handler="lab_run:cmd_lab_run")
 
     p = lab_sub.add_parser("resume", help="continue a cancelled or interrupted run")
@@ -135,4 +136,23 @@ def register_serve(sub: Any) -> None:
         type=Path,
         default=None,
         help="where progress and runs are kept (default: as for dlearn)",
+    )
+
+
+def _parallel_flags(p: argparse.ArgumentParser) -> None:
+    """`--procs` and the flags passed through to torchrun for a run across nodes."""
+    p.add_argument(
+        "--procs",
+        type=int,
+        default=1,
+        help="processes per node, data-parallel under torchrun: one per GPU (default 1; "
+        "on a 2-core CPU more do not help)",
+    )
+    p.add_argument("--nnodes", type=int, default=1, help="machines in the run (default 1)")
+    p.add_argument("--node-rank", type=int, default=0, help="this machine's rank, 0..nnodes-1")
+    p.add_argument(
+        "--rdzv-endpoint",
+        default=None,
+        metavar="HOST:PORT",
+        help="node 0's address for a run across nodes (torchrun --master-addr/--master-port)",
     )

@@ -51,13 +51,18 @@ def prepare(
     device: str = "auto",
     run_dir: Path | None = None,
     data_dir: Path | None = None,
+    procs: int = 1,
+    nodes: dict[str, Any] | None = None,
 ) -> Path:
     """Validate a run request and write its `spec.json`; return the run directory.
 
     `data_dir` is the learner's data directory (default: the one `runs_root` sits in); the
-    spec carries it, so a run with `impl=mine` finds the student's exercises."""
+    spec carries it, so a run with `impl=mine` finds the student's exercises. `procs` > 1 runs
+    it data-parallel under torchrun (`engine.runs.supervise`); `nodes` ({"nnodes",
+    "node_rank", "rdzv_endpoint"}) spreads it over several machines."""
     lab = catalogue.get_lab(lab_id)
     params = catalogue.resolve_params(lab, preset, overrides)
+    parallel = check_parallel(procs, nodes or {})
     data_dir = Path(data_dir) if data_dir is not None else Path(runs_root).parent
     if lab.exercises is not None:
         refuse_unpassed(lab.exercises(params), data_dir)
@@ -86,6 +91,7 @@ def prepare(
         "device": device,
         "created": time.time(),
         "data_dir": str(data_dir.resolve()),
+        **parallel,
     }
     write_json_atomic(run_dir / SPEC_FILE, spec)
     return run_dir
@@ -118,6 +124,39 @@ def refuse_unpassed(exercise_ids: tuple[str, ...], data_dir: Path) -> None:
     )
 
 
+ENDPOINT_PATTERN = re.compile(r"^[A-Za-z0-9_.:\[\]-]+:\d{1,5}$")
+
+
+def check_parallel(procs: int, nodes: dict[str, Any]) -> dict[str, Any]:
+    """The spec's fields for a run across processes (none for one process on one node)."""
+    nnodes = int(nodes.get("nnodes") or 1)
+    node_rank = int(nodes.get("node_rank") or 0)
+    endpoint = nodes.get("rdzv_endpoint")
+    if not 1 <= procs <= 64:
+        raise ParamError(
+            f"--procs {procs} is out of range; give 1 to 64 processes per node",
+            f"--procs {procs}는 범위를 벗어났습니다. 노드마다 1~64개의 프로세스를 주세요",
+        )
+    if nnodes < 1 or not 0 <= node_rank < nnodes:
+        raise ParamError(
+            f"--node-rank {node_rank} must be 0 to {nnodes - 1} for --nnodes {nnodes}",
+            f"--nnodes {nnodes}이면 --node-rank는 0부터 {nnodes - 1}까지입니다 ({node_rank})",
+        )
+    if nnodes > 1 and not (isinstance(endpoint, str) and ENDPOINT_PATTERN.match(endpoint)):
+        raise ParamError(
+            "a run across nodes needs --rdzv-endpoint HOST:PORT, the address of node 0 "
+            "that every node can reach",
+            "여러 노드에 걸친 실행에는 --rdzv-endpoint HOST:PORT (모든 노드가 닿을 수 있는 "
+            "0번 노드의 주소)가 필요합니다",
+        )
+    if procs == 1 and nnodes == 1:
+        return {}
+    out: dict[str, Any] = {"procs": procs}
+    if nnodes > 1:
+        out.update(nnodes=nnodes, node_rank=node_rank, rdzv_endpoint=endpoint)
+    return out
+
+
 def engine_command(*args: str) -> tuple[list[str], dict[str, str]]:
     """`python -m engine ARGS...` and the environment it needs to find this engine.
 
@@ -137,7 +176,7 @@ def start(run_dir: Path, resume: bool = False) -> subprocess.Popen[bytes]:
     the run going. The pid file is written here at once, so the run lists as running
     while the process is still importing torch.
     """
-    cmd, env = engine_command("run", str(run_dir / SPEC_FILE), "--dir", str(run_dir))
+    cmd, env = engine_command(_verb(run_dir), str(run_dir / SPEC_FILE), "--dir", str(run_dir))
     if resume:
         cmd.append("--resume")
     with open(run_dir / LOG_FILE, "ab") as log:
@@ -151,6 +190,14 @@ def start(run_dir: Path, resume: bool = False) -> subprocess.Popen[bytes]:
         )
     rundir.write_pid(run_dir, proc.pid)
     return proc
+
+
+def _verb(run_dir: Path) -> str:
+    """`supervise` (torchrun under a supervisor) for a spec asking for several processes."""
+    spec, _ = rundir.read_json(run_dir / SPEC_FILE)
+    if isinstance(spec, dict) and (int(spec.get("procs") or 1) > 1 or spec.get("nnodes")):
+        return "supervise"
+    return "run"
 
 
 def events_end(run_dir: Path) -> int:

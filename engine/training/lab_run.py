@@ -5,11 +5,22 @@ lab's arms one after another with the generic `Trainer`, writes `spec.json`, `ev
 `checkpoint.pt` and `summary.json`, and always ends with exactly one final event:
 `finished` (with the summary and verdict), `failed` (with a message a person can act on) or
 `cancelled` (after a checkpoint, so `--resume` continues where it stopped).
+
+Under torchrun (`--procs N`, started by `engine.runs.supervise`) every rank runs this same
+code; rank 0 alone writes the run's files (the other ranks' writer is silent), each
+checkpoint is taken by all ranks together (rank 0 saves `module.state_dict()` and every
+rank's CPU random state, then a barrier), and once the arms are trained the other ranks
+leave: the lab's side-by-side timings (`measure`) and the verdict run on rank 0 alone.
+
+Why one file: a run's life — resume, device, arms, checkpoints, the final event — is one
+sequence, and each of its ways to end (finished, failed, cancelled, a lost rank) must write
+exactly one final event; kept together, every exit path can be read against the others.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 import time
 import traceback
@@ -30,7 +41,9 @@ from engine.runs.events import (
     write_json_atomic,
 )
 from engine.runs.signals import STOP, StopRequest
+from engine.training import distributed
 from engine.training.context import RunContext
+from engine.training.distributed import SOLO, Ranks
 from engine.training.loop import Diverged, Interrupted, Trainer
 
 EXIT_FINISHED, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
@@ -46,6 +59,19 @@ def read_spec(spec: dict[str, Any]) -> tuple[catalogue.Lab, dict[str, Any]]:
     return lab, params
 
 
+class SilentWriter(EventWriter):
+    """The writer of a rank other than 0: it keeps the clock and writes nothing."""
+
+    def __init__(self, elapsed: float = 0.0) -> None:
+        self._t0 = time.monotonic() - elapsed
+
+    def emit(self, type_: str, **payload: Any) -> dict[str, Any]:
+        return {"type": type_, **payload}
+
+    def close(self) -> None:
+        pass
+
+
 class LabRun:
     """Runs a lab's arms in order, checkpointing between and during them."""
 
@@ -58,9 +84,11 @@ class LabRun:
         # the lab module, or anything with setup(arm, run, device) and verdict(run)
         module: ModuleType | Any,
         stop: StopRequest = STOP,
+        ranks: Ranks = SOLO,
     ) -> None:
         self.dir, self.spec, self.lab, self.params = run_dir, spec, lab, params
-        self.module, self.stop = module, stop
+        self.module, self.stop, self.ranks = module, stop, ranks
+        self.device = torch.device("cpu")
         self.seed = int(spec.get("seed", 0))
         self.checkpoint_every_s = float(spec.get("checkpoint_every_s", 10.0))
         # a run that asked for "auto" may resume on another machine: keep the request
@@ -85,8 +113,15 @@ class LabRun:
     # --- checkpoints -----------------------------------------------------------------------
 
     def save(self) -> None:
+        """Checkpoint the run; under torchrun every rank calls it at the same point."""
         assert self.writer is not None
+        ranks = self.ranks
         arm = self.arms[self.arm_index] if self.arm_index < len(self.arms) else None
+        arm_state = self.trainer.state_dict() if self.trainer is not None else None
+        rngs = ranks.gather(distributed.rng_state(self.device))
+        if not ranks.is_main:
+            ranks.barrier()
+            return
         state = checkpoint.run_state(
             lab=self.lab.id,
             params=self.params,
@@ -96,12 +131,22 @@ class LabRun:
             context=self.context.state_dict(),
             models=self.models,
             elapsed=self.writer.elapsed(),
-            arm=self.trainer.state_dict() if self.trainer is not None else None,
+            arm=arm_state,
             arm_name=arm if self.trainer is not None else None,
         )
+        if ranks.distributed:
+            state["rng_ranks"] = rngs  # each rank's (CPU, and its own GPU's), to resume it
         checkpoint.save_atomic(state, self.dir / CHECKPOINT_FILE)
         step = self.trainer.pos.global_step if self.trainer is not None else 0
         self.writer.emit("checkpoint", arm=arm, step=step, path=CHECKPOINT_FILE)
+        ranks.barrier()
+
+    def _restore_rng(self, ckpt: dict[str, Any]) -> None:
+        ranks, states = self.ranks, ckpt.get("rng_ranks")
+        if ranks.distributed and isinstance(states, list) and len(states) == ranks.world:
+            distributed.set_rng_state(states[ranks.rank], self.device)
+        else:
+            checkpoint.set_rng_state(ckpt["rng"])
 
     def load(self) -> dict[str, Any] | None:
         path = self.dir / CHECKPOINT_FILE
@@ -125,15 +170,21 @@ class LabRun:
     # --- the run ---------------------------------------------------------------------------
 
     def execute(self, resume: bool) -> int:
+        ranks = self.ranks
         ckpt = self.load() if resume else None
-        if resume:  # the stopped attempt's summary is stale now; its events keep it
+        if resume and ranks.is_main:  # the stopped attempt's summary is stale now
             (self.dir / SUMMARY_FILE).unlink(missing_ok=True)
-        self.writer = writer = EventWriter(self.dir, float(ckpt["elapsed"]) if ckpt else 0.0)
+        elapsed = float(ckpt["elapsed"]) if ckpt else 0.0
+        self.writer = writer = (
+            EventWriter(self.dir, elapsed) if ranks.is_main else SilentWriter(elapsed)
+        )
         try:
-            device = pick_device(self.requested_device)
+            rank_of = ranks.local_rank if ranks.distributed else None
+            self.device = device = pick_device(self.requested_device, rank_of)
         except DeviceError as exc:
             return self._fail(exc.en, exc.ko)
-        info = configure(device)
+        distributed.join(ranks, device)
+        info = configure(device, ranks.local_world)
         self.context.device, self.context.device_label = str(device), describe(device)
         precision = precision_for(device, bool(self.spec.get("mixed_precision", True)))
         resolved = {
@@ -143,7 +194,8 @@ class LabRun:
             "device": str(device),
         }
         resolved.setdefault("created", time.time())
-        write_json_atomic(self.dir / SPEC_FILE, resolved)
+        if ranks.is_main:
+            write_json_atomic(self.dir / SPEC_FILE, resolved)
         if ckpt is not None:
             self.arm_index = int(ckpt["arm_index"])
             self.context.load_state_dict(ckpt.get("context") or {"finals": ckpt["completed"]})
@@ -159,12 +211,14 @@ class LabRun:
             resumed=ckpt is not None,
             resume_from={"arm_index": self.arm_index, "step": _step(ckpt)} if ckpt else None,
             torch=torch.__version__,
+            procs=ranks.world,
+            **self._parallel(device),
         )
         if ckpt is None:
             self._reuse()
         try:
             while self.arm_index < len(self.arms):
-                if self.stop:
+                if ranks.agree(bool(self.stop), device=device)[0]:
                     raise Interrupted
                 arm = self.arms[self.arm_index]
                 if arm in self.context.finals:  # taken from another run (`_reuse`)
@@ -184,10 +238,11 @@ class LabRun:
                     should_stop=lambda: bool(self.stop),
                     checkpoint=self.save,
                     checkpoint_every_s=self.checkpoint_every_s,
+                    ranks=ranks,
                 )
                 if ckpt is not None and ckpt["arm"] is not None:
                     self.trainer.load_state_dict(ckpt["arm"])
-                    checkpoint.set_rng_state(ckpt["rng"])
+                    self._restore_rng(ckpt)
                 ckpt = None
                 self.context.finals[arm] = self.trainer.fit()
                 self.models[arm] = {
@@ -196,11 +251,17 @@ class LabRun:
                 self.trainer = None
                 self.arm_index += 1
                 self.save()  # after the last arm too: a finished run keeps every arm's weights
+            if ranks.distributed:  # trained: rank 0 times and judges alone, undisturbed
+                ranks.leave()
+                if not ranks.is_main:
+                    return EXIT_FINISHED
             self._measure(device)
             if self.stop:
                 raise Interrupted
         except Interrupted:
             self.save()
+            if not ranks.is_main:
+                return EXIT_CANCELLED
             summary = self._summary("cancelled", _stopped(self.stop.reason))
             write_json_atomic(self.dir / SUMMARY_FILE, summary)
             writer.emit("cancelled", reason=self.stop.reason, summary=summary)
@@ -236,7 +297,39 @@ class LabRun:
         for probe in measure(self.context, device):
             self.writer.emit("probe", arm="", step=0, **probe)
 
+    def _parallel(self, device: torch.device) -> dict[str, Any]:
+        """What the `started` event says about the processes (nothing for one)."""
+        ranks = self.ranks
+        if not ranks.distributed:
+            return {}
+        out: dict[str, Any] = {"backend": ranks.backend, "nodes": ranks.world // ranks.local_world}
+        batch = self.params.get("batch_size")
+        note = {
+            "en": f"{ranks.world} processes ({ranks.backend}) share every batch"
+            + (f": {batch} samples, about {int(batch) // ranks.world} per process" if batch else "")
+            + ".",
+            "ko": f"프로세스 {ranks.world}개({ranks.backend})가 배치마다 나누어 맡습니다"
+            + (f": {batch}개 중 프로세스마다 약 {int(batch) // ranks.world}개" if batch else "")
+            + ".",
+        }
+        notes = [note]
+        if device.type != "cuda":
+            notes.append(
+                {
+                    "en": "On the CPU BatchNorm stays per process: it normalises over each "
+                    "process's share of the batch, not the whole batch (CUDA runs use "
+                    "SyncBatchNorm), so losses differ a little from a 1-process run.",
+                    "ko": "CPU에서는 BatchNorm을 프로세스마다 따로 둡니다: 전체 배치가 아니라 "
+                    "프로세스가 맡은 몫으로 정규화하므로 (CUDA에서는 SyncBatchNorm) 손실이 "
+                    "1-프로세스 실행과 조금 다릅니다.",
+                }
+            )
+        out["notes"] = notes
+        return out
+
     def _summary(self, status: str, verdict: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        if self.ranks.distributed:
+            extra = {"procs": self.ranks.world, **extra}
         return {
             "lab": self.lab.id,
             "status": status,
@@ -257,10 +350,39 @@ class LabRun:
             "claims": [],
         }
         summary = self._summary("failed", verdict, message={"ko": ko, "en": en})
+        if not self.ranks.is_main:
+            return EXIT_FAILED
         write_json_atomic(self.dir / SUMMARY_FILE, summary)
         assert self.writer is not None
         self.writer.emit("failed", message=en, message_ko=ko, summary=summary, **where)
         return EXIT_FAILED
+
+
+def _lost(job: LabRun | None, ranks: Ranks, exc: Exception, run_dir: Path) -> int:
+    """A collective failed: another process of the run died (kill -9, out of memory)."""
+    if job is None or job.writer is None or not ranks.is_main:
+        return EXIT_FAILED
+    text = re.sub(r"^\[[^\]]*\]\s*", "", str(exc).strip())  # gloo's source location
+    first = (text.split(". ")[0] or type(exc).__name__)[:160]
+    en, ko = resume_hint(run_dir)
+    return job._fail(
+        f"a process of this {ranks.world}-process run stopped unexpectedly ({first}); {en}",
+        f"이 {ranks.world}-프로세스 실행의 프로세스 하나가 갑자기 멈췄습니다 ({first}). {ko}",
+    )
+
+
+def resume_hint(run_dir: Path) -> tuple[str, str]:
+    """What `dlearn lab resume` will do for a run that stopped: (en, ko)."""
+    cmd = f"`dlearn lab resume {run_dir}`"
+    if (run_dir / CHECKPOINT_FILE).exists():
+        return (
+            f"continue from its last checkpoint with {cmd}",
+            f"{cmd}으로 마지막 체크포인트부터 이어서 할 수 있습니다",
+        )
+    return (
+        f"it stopped before its first checkpoint: {cmd} starts it again from the beginning",
+        f"첫 체크포인트 전에 멈췄으므로 {cmd}은 처음부터 다시 시작합니다",
+    )
 
 
 def _step(ckpt: dict[str, Any] | None) -> int:
@@ -282,19 +404,25 @@ def run(spec: dict[str, Any], run_dir: Path, resume: bool = False, stop: StopReq
     """Run (or resume) the lab described by `spec` into `run_dir`; return the exit code."""
     run_dir.mkdir(parents=True, exist_ok=True)
     writer: EventWriter | None = None
+    ranks = distributed.from_env()
+    job: LabRun | None = None
     try:
         lab, params = read_spec(spec)
         module = importlib.import_module(lab.module)
-        job = LabRun(run_dir, spec, lab, params, module, stop)
+        job = LabRun(run_dir, spec, lab, params, module, stop, ranks)
         return job.execute(resume)
     except RunError as exc:
         print(f"dlearn engine: {exc.en}", file=sys.stderr)
-        if not resume:  # a stopped run keeps its status: the user can fix the cause and retry
+        if not resume and ranks.is_main:  # a stopped run keeps its status: fix and retry
             writer = EventWriter(run_dir)
             writer.emit("failed", message=exc.en, message_ko=exc.ko)
         return EXIT_USAGE
     except Exception as exc:  # a bug: say so in the run, keep the traceback in the log
         traceback.print_exc()
+        if ranks.distributed and distributed.is_comm_error(exc):
+            return _lost(job, ranks, exc, run_dir)
+        if not ranks.is_main:
+            return EXIT_FAILED
         writer = EventWriter(run_dir)
         en = f"internal error: {type(exc).__name__}: {exc} (details in engine.log)"
         ko = f"내부 오류: {type(exc).__name__}: {exc} (자세한 내용은 engine.log)"

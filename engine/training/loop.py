@@ -8,6 +8,16 @@ CPU run repeats the uninterrupted one bit for bit.
 
 Data is held as tensors on the device and batched by indexing with a shuffled permutation:
 for datasets of a few thousand samples this is as fast as training gets, with no workers.
+
+Under torchrun (`ranks`, `engine.training.distributed`) each rank trains on its share of
+every batch through `DistributedDataParallel`, and every figure an event reports — the step
+loss, the training sums, the test metrics — is summed over the ranks first, so the events of
+a 2-process run read like those of a 1-process one. `loss_fn` must be a mean over the
+batch's samples (all our losses are): each rank's loss is weighted by its share of the batch.
+
+Why one file: the step loop, the position a checkpoint saves, the evaluation and the
+running sums they share (summed over ranks at every event) are one piece of state; split
+up, each half would reach into the other's tensors.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from torch import nn
 from engine.device import Precision
 from engine.errors import DlearnError
 from engine.training import probes
+from engine.training.distributed import SOLO, Ranks, shard
 
 Emit = Callable[..., Any]
 Tensors = tuple[torch.Tensor, torch.Tensor]
@@ -116,8 +127,10 @@ class Trainer:
         should_stop: Callable[[], bool] = lambda: False,
         checkpoint: Callable[[], None] | None = None,
         checkpoint_every_s: float = 30.0,
+        ranks: Ranks = SOLO,
     ) -> None:
         self.arm, self.s, self.emit, self.precision = arm, setup, emit, precision
+        self.ranks = ranks
         self.should_stop, self.checkpoint = should_stop, checkpoint
         self.checkpoint_every_s = checkpoint_every_s
         self.device = setup.train[0].device
@@ -127,6 +140,7 @@ class Trainer:
         self.shuffle = torch.Generator().manual_seed(seed)
         self.pos = Position()
         self.params = [p for p in setup.model.parameters() if p.requires_grad]
+        self.net = ranks.wrap(setup.model, self.device)  # what the training step calls
         self._zero_sums()
         self._evals = _cadence(self.steps_per_epoch, setup.evals_per_epoch)
         self._probes = _cadence(self.steps_per_epoch, setup.probes_per_epoch)
@@ -147,8 +161,24 @@ class Trainer:
         self.window_loss = torch.zeros((), device=self.device)  # since the last step event
         self.window_n = 0
 
+    def _global_sums(self) -> tuple[float, int, int, float, int]:
+        """(loss sum, correct, seen, window loss, window steps) over every rank."""
+        t = torch.stack(
+            [
+                self.epoch_loss.double(),
+                self.epoch_correct.double(),
+                torch.tensor(float(self.epoch_seen), dtype=torch.float64, device=self.device),
+                self.window_loss.double(),
+            ]
+        )
+        loss, correct, seen, window = self.ranks.sum_(t).tolist()
+        return loss, int(correct), int(seen), window, self.window_n
+
     def state_dict(self) -> dict[str, Any]:
+        """The arm's position; under torchrun a collective (the sums are every rank's)."""
         s = self.s
+        self.ranks.sync_buffers(s.model)
+        loss, correct, seen, window, window_n = self._global_sums()
         return {
             "model": s.model.state_dict(),
             "optimizer": s.optimizer.state_dict(),
@@ -160,11 +190,11 @@ class Trainer:
             "shuffle_state": self.pos.shuffle_state,
             "history": self.pos.history,
             "sums": {
-                "loss": self.epoch_loss.cpu(),
-                "correct": self.epoch_correct.cpu(),
-                "seen": self.epoch_seen,
+                "loss": torch.tensor(loss, dtype=self.epoch_loss.dtype),
+                "correct": torch.tensor(correct, dtype=torch.long),
+                "seen": seen,
             },
-            "window": {"loss": self.window_loss.cpu(), "n": self.window_n},
+            "window": {"loss": torch.tensor(window, dtype=self.window_loss.dtype), "n": window_n},
             "last_metrics": self.last_metrics,
         }
 
@@ -190,6 +220,10 @@ class Trainer:
         self.window_loss, self.window_n = window["loss"].to(self.device), int(window["n"])
         self.last_metrics = dict(state["last_metrics"])
         self.resumed = True
+        if not self.ranks.is_main:  # the saved sums are every rank's: rank 0 carries them
+            n = self.window_n
+            self._zero_sums()
+            self.window_n = n
 
     # --- training --------------------------------------------------------------------------
 
@@ -205,6 +239,7 @@ class Trainer:
             self.pos.shuffle_state = None
         metrics = dict(self.last_metrics)
         if self.s.finish is not None:
+            self.ranks.sync_buffers(self.s.model)
             extra, events = self.s.finish(self._context())
             metrics.update(extra)
             for probe in events:
@@ -226,14 +261,19 @@ class Trainer:
         inputs, targets = s.train
         s.model.train()
         window_start = time.perf_counter()
+        ranks = self.ranks
         for i in range(pos.step_in_epoch, self.steps_per_epoch):
             idx = order[i * s.batch_size : (i + 1) * s.batch_size]
+            share = 1.0  # this rank's part of the batch
+            if ranks.distributed:
+                idx, share = shard(idx, order, ranks.rank, ranks.world)
             x, y = inputs[idx], targets[idx]
             with self.precision.autocast():
-                out = s.model(x)
+                out = self.net(x)
                 loss = s.loss_fn(out, y)
             s.optimizer.zero_grad(set_to_none=True)
-            self.precision.backward(loss)
+            # DDP averages the ranks' gradients: weighted so, they sum to the whole batch's
+            self.precision.backward(loss * (share * ranks.world) if ranks.distributed else loss)
             if s.clip:
                 self.precision.unscale(s.optimizer)
                 nn.utils.clip_grad_norm_(self.params, s.clip)
@@ -249,9 +289,9 @@ class Trainer:
                 self.epoch_correct += (out.argmax(1) == y).sum()
             if s.report is not None:
                 with torch.no_grad():
-                    self.window_loss += s.report(out.detach(), y).float()
+                    self.window_loss += s.report(out.detach(), y).float() * share
             else:
-                self.window_loss += batch_loss
+                self.window_loss += batch_loss * share
             self.window_n += 1
             pos.step_in_epoch = i + 1
             pos.global_step += 1
@@ -265,9 +305,13 @@ class Trainer:
             if pos.step_in_epoch in self._probes:
                 self._probe()
                 s.model.train()
-            if self.should_stop():
+            due = bool(self.checkpoint) and (
+                time.monotonic() - self._last_ckpt > self.checkpoint_every_s
+            )
+            stop, due = ranks.agree(self.should_stop(), due, device=self.device)
+            if stop:
                 raise Interrupted
-            if self.checkpoint and time.monotonic() - self._last_ckpt > self.checkpoint_every_s:
+            if due and self.checkpoint is not None:
                 self.checkpoint()
                 self._last_ckpt = time.monotonic()
 
@@ -276,7 +320,8 @@ class Trainer:
 
     def _log_step(self, window_start: float) -> None:
         n = self.window_n
-        loss = self.window_loss.item() / max(n, 1)
+        window = self.window_loss.detach().clone()
+        loss = self.ranks.sum_(window).item() / max(n, 1)  # the whole batches' mean loss
         if not math.isfinite(loss):
             raise Diverged(self.arm, self.pos.global_step, loss, self._lr())
         seconds = max(time.perf_counter() - window_start, 1e-9)
@@ -294,11 +339,19 @@ class Trainer:
 
     @torch.no_grad()
     def evaluate(self, data: Tensors, batch_size: int = 1024) -> dict[str, float]:
-        """Mean loss (and accuracy) of the model on `data`, in eval mode."""
+        """Mean loss (and accuracy) of the model on `data`, in eval mode.
+
+        Under torchrun each rank evaluates its own slice (no sample twice, none padded) and
+        the sums and counts are added over the ranks."""
         model = self.s.model
         was_training = model.training
         model.eval()
         inputs, targets = data
+        total = len(inputs)
+        if self.ranks.distributed:
+            r, w = self.ranks.rank, self.ranks.world
+            lo, hi = total * r // w, total * (r + 1) // w
+            inputs, targets = inputs[lo:hi], targets[lo:hi]
         loss_sum = torch.zeros((), device=self.device)
         correct = torch.zeros((), device=self.device)
         for i in range(0, len(inputs), batch_size):
@@ -309,17 +362,21 @@ class Trainer:
             if self.s.classify:
                 correct += (out.argmax(1) == y).sum()
         model.train(was_training)
-        n = max(len(inputs), 1)
-        metrics = {"loss": loss_sum.item() / n}
+        sums = torch.stack([loss_sum.double(), correct.double()])
+        loss_total, correct_total = self.ranks.sum_(sums).tolist()
+        n = max(total, 1)
+        metrics = {"loss": loss_total / n}
         if self.s.classify:
-            metrics["acc"] = correct.item() / n
+            metrics["acc"] = correct_total / n
         return metrics
 
     def _eval(self) -> None:
-        seen = max(self.epoch_seen, 1)
-        metrics = {"train_loss": self.epoch_loss.item() / seen}
+        self.ranks.sync_buffers(self.s.model)
+        loss, correct, seen, _, _ = self._global_sums()
+        seen = max(seen, 1)
+        metrics = {"train_loss": loss / seen}
         if self.s.classify:
-            metrics["train_acc"] = self.epoch_correct.item() / seen
+            metrics["train_acc"] = correct / seen
         test = self.evaluate(self.s.test)
         metrics.update({f"test_{k}": v for k, v in test.items()})
         if not math.isfinite(metrics["train_loss"]):
@@ -353,8 +410,11 @@ class Trainer:
         )
 
     def _probe(self) -> None:
+        """Every rank computes the probes (rank 0's are written): a probe that runs the model
+        in train mode (SyncBatchNorm on CUDA) needs every rank, and the ranks stay alike."""
         if self.s.probe is None:
             return
+        self.ranks.sync_buffers(self.s.model)
         model = self.s.model
         was_training = model.training
         model.eval()

@@ -110,7 +110,13 @@ class Follower:
         if event.get("type") == "started":
             where = f"{event.get('device')} ({event.get('precision')})"
             resumed = " resumed" if event.get("resumed") else ""
+            procs = int(event.get("procs") or 1)
+            if procs > 1:
+                where += f" x {procs} processes"
             self.progress.console.print(f"{event.get('lab')}{resumed} on {where}: {self.dir}")
+            for note in event.get("notes") or []:
+                if isinstance(note, dict):
+                    self.progress.console.print(f"  {note.get(self.lang) or note.get('en')}")
         elif event.get("type") == "step":
             if arm not in self.tasks:
                 self.tasks[arm] = self.progress.add_task(
@@ -219,6 +225,12 @@ def cmd_lab_run(args: argparse.Namespace, data_dir: Path, lang: str) -> int:
             args.seed,
             args.device,
             args.dir,
+            procs=getattr(args, "procs", 1),
+            nodes={
+                "nnodes": getattr(args, "nnodes", 1),
+                "node_rank": getattr(args, "node_rank", 0),
+                "rdzv_endpoint": getattr(args, "rdzv_endpoint", None),
+            },
         )
     except ParamError as exc:
         err(exc.text(lang))

@@ -78,6 +78,11 @@ class LabForm(Vertical):
             yield Input("0", compact=True, id="param-seed")
             yield Static(tr("seed_help", self.lang), classes="param-help", id="seed-help")
         yield Static("", id="error-seed", classes="param-error", markup=False)
+        with Horizontal(classes="param-row"):  # data-parallel processes (torchrun)
+            yield Static("procs", classes="param-name")
+            yield Input("1", compact=True, id="param-procs")
+            yield Static(tr("procs_help", self.lang), classes="param-help", id="procs-help")
+        yield Static("", id="error-procs", classes="param-error", markup=False)
         yield Static("", id="form-error", markup=False)
 
     def on_mount(self) -> None:
@@ -105,6 +110,7 @@ class LabForm(Vertical):
             return
         self.query_one("#preset-label", Static).update(tr("preset", self.lang))
         self.query_one("#seed-help", Static).update(tr("seed_help", self.lang))
+        self.query_one("#procs-help", Static).update(tr("procs_help", self.lang))
         for param in self.lab.params:
             row = self.query_one(f"#param-{param.name}", Input).parent
             assert row is not None
@@ -186,6 +192,8 @@ class LabForm(Vertical):
         if seed is None:
             ok = False
             seed_error.update("! " + tr("seed_bad", lang, text=seed_text))
+        if self.procs() is None:
+            ok = False
         form_error = self.query_one("#form-error", Static)
         form_error.update("")
         if ok and self.lab.check is not None:
@@ -198,6 +206,18 @@ class LabForm(Vertical):
             return None
         return params, seed
 
+    def procs(self) -> int | None:
+        """The processes asked for (1..64), or None with a message under the row."""
+        text = self.query_one("#param-procs", Input).value.strip()
+        value = int(text) if text.isdigit() else None
+        bad = value is None or not 1 <= value <= 64
+        error = self.query_one("#error-procs", Static)
+        error.display = bad
+        if bad:
+            error.update("! " + tr("procs_bad", self.lang, text=text))
+            return None
+        return value
+
     def first_error(self) -> Input | None:
         """The first box whose value is wrong, to put the cursor there."""
         for param in self.lab.params:
@@ -205,6 +225,8 @@ class LabForm(Vertical):
                 return self.query_one(f"#param-{param.name}", Input)
         if self.query_one("#error-seed", Static).display:
             return self.query_one("#param-seed", Input)
+        if self.query_one("#error-procs", Static).display:
+            return self.query_one("#param-procs", Input)
         return None
 
     def show_error(self, text: str) -> None:

@@ -190,6 +190,7 @@ class LabsScreen(Screen[None]):
         _params, seed = checked
         request = {"lab": self.lab, "preset": form.preset, "raw": form.overrides_raw()}
         request["seed"] = seed
+        request["procs"] = form.procs() or 1
         message = tr("predict_question", self.lang, claim=self.lab.claim[self.lang])
         choices = [
             ("y", "yes", tr("predict_yes", self.lang)),
@@ -248,7 +249,14 @@ class LabsScreen(Screen[None]):
         lab: Lab = request["lab"]
         preset = request["preset"] if request["preset"] in lab.presets else None
         try:
-            run_dir = launch.prepare(lab.id, self.root, preset, request["raw"], request["seed"])
+            run_dir = launch.prepare(
+                lab.id,
+                self.root,
+                preset,
+                request["raw"],
+                request["seed"],
+                procs=int(request.get("procs") or 1),
+            )
         except ParamError as exc:
             self.query_one(LabForm).show_error(exc.text(self.lang))
             return
