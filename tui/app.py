@@ -10,6 +10,7 @@ notes need, is imported when first opened. Nothing here imports torch.
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
@@ -32,6 +33,16 @@ if TYPE_CHECKING:
 
 START_SCREENS = ("home", "review", "exam", "notes", "progress", "labs", "runs", "exercises")
 SECONDS_PER_QUESTION = 90  # the mock exam's default time limit: 1.5 minutes a question
+# screen name -> (module in tui/screens, class, the keyword its `section` argument goes to)
+SCREENS = {
+    "review": ("review", "ReviewScreen", "section"),
+    "exam": ("exam", "ExamScreen", ""),
+    "notes": ("notes", "NotesScreen", "section"),
+    "progress": ("progress", "ProgressScreen", ""),
+    "labs": ("labs", "LabsScreen", "lab_id"),
+    "runs": ("runs", "RunsScreen", ""),
+    "exercises": ("exercises", "ExercisesScreen", "exercise_id"),
+}
 
 
 def utc_now() -> datetime:
@@ -219,36 +230,14 @@ class DlearnApp(App[None]):
             self._store.close()
 
     def make_screen(self, name: str, section: str | None = None) -> Screen[Any]:
-        """A new screen by name; modules are imported on first use to keep start-up fast."""
-        if name == "review":
-            from tui.screens.review import ReviewScreen
-
-            return ReviewScreen(section=section)
+        """A new screen by name; its module is imported on first use to keep start-up fast."""
+        if name not in SCREENS:
+            raise ValueError(f"no screen called {name!r}")
+        module, class_name, section_arg = SCREENS[name]
+        screen_class = getattr(importlib.import_module(f"tui.screens.{module}"), class_name)
         if name == "exam":
-            from tui.screens.exam import ExamScreen
-
-            return ExamScreen(questions=self.exam_questions, minutes=self.exam_minutes)
-        if name == "notes":
-            from tui.screens.notes import NotesScreen
-
-            return NotesScreen(section=section)
-        if name == "progress":
-            from tui.screens.progress import ProgressScreen
-
-            return ProgressScreen()
-        if name == "labs":
-            from tui.screens.labs import LabsScreen
-
-            return LabsScreen(lab_id=section)
-        if name == "runs":
-            from tui.screens.runs import RunsScreen
-
-            return RunsScreen()
-        if name == "exercises":
-            from tui.screens.exercises import ExercisesScreen
-
-            return ExercisesScreen(exercise_id=section)
-        raise ValueError(f"no screen called {name!r}")
+            return screen_class(questions=self.exam_questions, minutes=self.exam_minutes)  # type: ignore[no-any-return]
+        return screen_class(**({section_arg: section} if section_arg else {}))  # type: ignore[no-any-return]
 
     async def open_screen(self, name: str, section: str | None = None) -> None:
         """Go to a top-level screen from anywhere, asking first if leaving loses work."""

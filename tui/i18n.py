@@ -525,6 +525,22 @@ STRINGS.update(
 # issue 14 (content): the glossary's synonyms on the Notes screen
 STRINGS["glossary_synonyms"] = ("같은 뜻으로 쓰이는 말", "also written in Korean as")
 
+# Enrichment: items that go beyond the lecture are marked, and left out of the mock exam
+# unless the learner asks (exam set-up's a key, or dlearn exam --enrichment).
+STRINGS.update(
+    {
+        "enrichment_tag": ("심화 (강의 밖 내용)", "enrichment (beyond the lecture)"),
+        "exam_setup_enrichment_off": (
+            "심화 문항(강의 밖 내용): 빼기 · a 포함하기",
+            "Enrichment items (beyond the lecture): left out · a to include",
+        ),
+        "exam_setup_enrichment_on": (
+            "심화 문항(강의 밖 내용): 포함 · a 빼기",
+            "Enrichment items (beyond the lecture): included · a to leave out",
+        ),
+    }
+)
+
 
 def tr(key: str, lang: str, **values: object) -> str:
     """The interface string `key` in `lang` ("ko" or "en"), with `values` filled in.

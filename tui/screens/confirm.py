@@ -10,14 +10,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.i18n import tr
+from tui.keys import jamo
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True (yes) or False (no)."""
 
     BINDINGS = [
-        Binding("enter,y", "answer(True)", "yes"),
-        Binding("escape,n", "answer(False)", "no"),
+        Binding(jamo("enter,y"), "answer(True)", "yes"),
+        Binding(jamo("escape,n"), "answer(False)", "no"),
     ]
 
     lang: reactive[str] = reactive("en")

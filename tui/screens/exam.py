@@ -169,9 +169,10 @@ class ExamScreen(Screen[None]):
         question = self.questions[self.current]
         text = question.text.get(lang)
         text = numbered_blanks(text) if question.type == "cloze" else text
-        self.query_one("#question", Static).update(
-            Text(f"{self.current + 1}. {text}", style="bold")
-        )
+        line = Text(f"{self.current + 1}. {text}", style="bold")
+        if question.enrichment:  # only there when asked for (exam set-up, --enrichment)
+            line.append(f"  [{tr('enrichment_tag', lang)}]", style="dim")
+        self.query_one("#question", Static).update(line)
         hint = self.query_one("#hint", Static)
         if self.warning is not None:  # the countdown's redraw must not wipe it out
             hint.update(Text(self.warning, style="bold"))

@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import tr
+from tui.keys import jamo
 from tui.widgets.rows import countdown
 
 if TYPE_CHECKING:
@@ -53,7 +54,10 @@ def exam_choices(
 class ExamSetupScreen(ModalScreen[None]):
     """↑/↓ pick a length and a time, Enter starts, Esc cancels."""
 
-    BINDINGS = [Binding("escape", "dismiss", "cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss", "cancel"),
+        Binding(jamo("a"), "toggle_enrichment", "enrichment"),
+    ]
 
     lang: reactive[str] = reactive("en")
     """Language of the list."""
@@ -67,6 +71,7 @@ class ExamSetupScreen(ModalScreen[None]):
         with Vertical(id="dialog"):
             yield Static(tr("exam_setup_title", self.lang), id="title", markup=False)
             yield OptionList(*self._options(), id="exam-choices")
+            yield Static(self._enrichment_line(), id="enrichment", markup=False)
             yield Static(tr("exam_setup_keys", self.lang), id="keys", markup=False)
 
     def _options(self) -> list[Option]:
@@ -77,6 +82,15 @@ class ExamSetupScreen(ModalScreen[None]):
             options.append(Option(label, id=str(i)))
         return options
 
+    def _enrichment_line(self) -> str:
+        key = "on" if self.app.exam_enrichment else "off"
+        return tr(f"exam_setup_enrichment_{key}", self.lang)
+
+    def action_toggle_enrichment(self) -> None:
+        """Put the items beyond the lecture in the exam, or leave them out (the default)."""
+        self.app.exam_enrichment = not self.app.exam_enrichment
+        self.query_one("#enrichment", Static).update(self._enrichment_line())
+
     def on_mount(self) -> None:
         choices = self.query_one("#exam-choices", OptionList)
         choices.highlighted = 0
@@ -86,6 +100,7 @@ class ExamSetupScreen(ModalScreen[None]):
         if self.is_mounted:
             self.query_one("#title", Static).update(tr("exam_setup_title", self.lang))
             self.query_one("#keys", Static).update(tr("exam_setup_keys", self.lang))
+            self.query_one("#enrichment", Static).update(self._enrichment_line())
             choices = self.query_one("#exam-choices", OptionList)
             highlighted = choices.highlighted
             choices.set_options(self._options())

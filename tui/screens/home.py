@@ -115,6 +115,8 @@ class HomeScreen(Screen[None]):
 
     def refresh_data(self, mastery: bool = True) -> None:
         """Recompute mastery and counts from the store (after a review or an exam)."""
+        if not self.app.loaded or self.app.startup_error is not None:
+            return  # a resize or the due timer before the deferred load, or after it failed
         from content.session import due_count, part_mastery, section_mastery
 
         app, lang = self.app, self.lang

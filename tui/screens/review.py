@@ -232,6 +232,8 @@ class ReviewScreen(Screen[None]):
         position = tr(
             "review_position", lang, i=self.position + 1, n=len(self.queue), section=title
         )
+        if q.enrichment:  # beyond the lecture: said, so it is not mistaken for exam material
+            kind += f" · {tr('enrichment_tag', lang)}"
         self.query_one("#position", Static).update(f"{position} · {kind}")
         text = q.text.get(lang)
         self.query_one("#question", Static).update(
