@@ -37,7 +37,7 @@ async def test_jamo_pick_o_and_x_and_open_screens_from_home(make_app: AppFactory
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.phase == "feedback"
-        assert "맞았습니다" in screen_text(app) or "✓" in screen_text(app)
+        assert "✓ 맞았습니다" in screen_text(app)
 
 
 async def test_jamo_letters_pair_a_match_and_move_an_order_item(make_app: AppFactory) -> None:
