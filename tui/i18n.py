@@ -530,6 +530,10 @@ STRINGS["glossary_synonyms"] = ("같은 뜻으로 쓰이는 말", "also written 
 STRINGS.update(
     {
         "enrichment_tag": ("심화 (강의 밖 내용)", "enrichment (beyond the lecture)"),
+        "verdict_own_code": (
+            "내가 쓴 코드로 훈련했습니다: {files}",
+            "Trained on your own code: {files}",
+        ),
         "exam_setup_enrichment_off": (
             "심화 문항(강의 밖 내용): 빼기 · a 포함하기",
             "Enrichment items (beyond the lecture): left out · a to include",

@@ -76,7 +76,7 @@ class RnnCellCheck(FunctionCheck):
                 lambda *a: torch.relu(pre(*a)),
             ),
             (
-                Text(en="the bias b is left out", ko="편향 b가 빠졌습니다"),
+                Text(en="the bias b is left out", ko="바이어스 b가 빠졌습니다"),
                 lambda x, h, W_x, W_h, b: torch.tanh(x @ W_x.T + h @ W_h.T),
             ),
             (
@@ -266,7 +266,7 @@ class GruCellCheck(FunctionCheck):
             (
                 Text(
                     en="the candidate's bias b_hn is outside the reset gate: n = tanh(x-part + r ⊙ (h W_hnᵀ + b_hn))",
-                    ko="후보의 편향 b_hn이 리셋 게이트 밖에 있습니다: n = tanh(x 항 + r ⊙ (h W_hnᵀ + b_hn))",
+                    ko="후보의 바이어스 b_hn이 리셋 게이트 밖에 있습니다: n = tanh(x 항 + r ⊙ (h W_hnᵀ + b_hn))",
                 ),
                 v(mode="bias_outside"),
             ),

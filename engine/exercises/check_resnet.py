@@ -25,28 +25,29 @@ CONFIGS = (
     (
         (4, 4, 1, (2, 4, 6, 6)),
         Text(
-            en="4→4 channels, stride 1 (identity shortcut)", ko="채널 4→4, stride 1 (항등 지름길)"
+            en="4→4 channels, stride 1 (identity shortcut)",
+            ko="채널 4→4, stride 1 (항등 스킵 연결)",
         ),
     ),
     (
         (4, 8, 2, (2, 4, 7, 7)),
         Text(
             en="4→8 channels, stride 2, odd 7x7 input (projection)",
-            ko="채널 4→8, stride 2, 홀수 7x7 입력 (투영 지름길)",
+            ko="채널 4→8, stride 2, 홀수 7x7 입력 (투영 스킵 연결)",
         ),
     ),
     (
         (3, 5, 1, (1, 3, 5, 5)),
         Text(
             en="3→5 channels, stride 1, batch 1 (projection)",
-            ko="채널 3→5, stride 1, 배치 1 (투영 지름길)",
+            ko="채널 3→5, stride 1, 배치 1 (투영 스킵 연결)",
         ),
     ),
     (
         (6, 6, 2, (3, 6, 8, 8)),
         Text(
             en="6→6 channels, stride 2 (projection: the size changes)",
-            ko="채널 6→6, stride 2 (투영 지름길: 크기가 바뀜)",
+            ko="채널 6→6, stride 2 (투영 스킵 연결: 크기가 바뀜)",
         ),
     ),
 )
@@ -84,7 +85,7 @@ class Reference(nn.Module):
 VARIANTS = {
     "relu_before": Text(
         en="ReLU before the addition: the last ReLU comes after adding the shortcut",
-        ko="더하기 전에 ReLU를 했습니다: 마지막 ReLU는 지름길을 더한 뒤에 옵니다",
+        ko="더하기 전에 ReLU를 했습니다: 마지막 ReLU는 스킵 연결을 더한 뒤에 옵니다",
     ),
     "relu_both": Text(
         en="an extra ReLU before the addition: F(x) ends with bn2, without a ReLU",
@@ -96,7 +97,7 @@ VARIANTS = {
     ),
     "no_shortcut": Text(
         en="the shortcut is not added: y = ReLU(F(x) + shortcut(x))",
-        ko="지름길을 더하지 않았습니다: y = ReLU(F(x) + shortcut(x))",
+        ko="스킵 연결을 더하지 않았습니다: y = ReLU(F(x) + shortcut(x))",
     ),
 }
 
@@ -144,7 +145,7 @@ def _conv(m: Any, name: str, cin: int, cout: int, k: int, stride: int, pad: int)
         raise Fail(
             Text(
                 en=f"`{name}` has a bias; use bias=False (the batch norm after it has its own shift)",
-                ko=f"`{name}`에 편향이 있습니다. bias=False로 하세요 (뒤의 배치 정규화가 이동값을 가집니다)",
+                ko=f"`{name}`에 바이어스가 있습니다. bias=False로 하세요 (뒤의 배치 정규화가 이동값을 가집니다)",
             )
         )
 

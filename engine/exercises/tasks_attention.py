@@ -112,7 +112,7 @@ _add(
             "heads split along D in order; mask as in `attention` or (B,n_heads,Tq,Tk). As\n"
             "nn.MultiheadAttention(bias=False, batch_first=True), average_attn_weights=False.\n"
             "Return (output (B,Tq,D), weights (B,n_heads,Tq,Tk)).",
-            ko="x_q (B,Tq,D), x_kv (B,Tk,D), W_q, W_k, W_v, W_o 모두 (D,D), 편향 없음; 헤드 n_heads개는\n"
+            ko="x_q (B,Tq,D), x_kv (B,Tk,D), W_q, W_k, W_v, W_o 모두 (D,D), 바이어스 없음; 헤드 n_heads개는\n"
             "D를 순서대로 나눕니다; mask는 `attention`과 같거나 (B,n_heads,Tq,Tk).\n"
             "nn.MultiheadAttention(bias=False, batch_first=True), average_attn_weights=False와 같게.\n"
             "(output (B,Tq,D), weights (B,n_heads,Tq,Tk))를 돌려주세요.",
@@ -156,7 +156,7 @@ _add(
         doc=Text(
             en="Multi-head attention without biases.\n"
             "Returns (output (B,Tq,D), weights (B,n_heads,Tq,Tk)).",
-            ko="편향 없는 멀티 헤드 어텐션.\n"
+            ko="바이어스 없는 멀티 헤드 어텐션.\n"
             "(output (B,Tq,D), weights (B,n_heads,Tq,Tk))를 돌려줍니다.",
         ),
         lab="transformer",

@@ -29,7 +29,7 @@ _add(
             Text(
                 en="Two matrix products, one for the input and one for the previous state, "
                 "then add the bias.",
-                ko="입력과 이전 상태에 각각 행렬곱을 한 번씩 하고 편향을 더합니다.",
+                ko="입력과 이전 상태에 각각 행렬곱을 한 번씩 하고 바이어스를 더합니다.",
             ),
             Text(
                 en="x @ W_x.T has shape (B,H); so does h @ W_h.T; b (H,) broadcasts over B.",
@@ -114,7 +114,7 @@ _add(
             "candidate part including its bias. Return h_new (B,H).",
             ko="GRU 한 시점 (nn.GRUCell과 같게). x (B,I), h (B,H), W_x (3H,I), W_h (3H,H),\n"
             "b_x, b_h (3H,); 행 순서: 리셋, 업데이트, 후보. 리셋 게이트는 상태 쪽 후보 항을\n"
-            "편향까지 포함해 곱합니다. h_new (B,H)를 돌려주세요.",
+            "바이어스까지 포함해 곱합니다. h_new (B,H)를 돌려주세요.",
         ),
         formula=(
             "r = σ(x W_xrᵀ + b_xr + h W_hrᵀ + b_hr)\n"
@@ -212,9 +212,9 @@ _add(
             "no bias), bn2 and shortcut: nn.Identity() when the shapes match, else\n"
             "nn.Sequential(1x1 conv with stride and no bias, nn.BatchNorm2d).",
             ko="class ResidualBlock(nn.Module), __init__(in_channels, out_channels, stride=1).\n"
-            "하위 모듈: conv1 (3x3, stride, padding 1, 편향 없음), bn1, conv2 (3x3, padding 1,\n"
-            "편향 없음), bn2, shortcut: 모양이 같으면 nn.Identity(), 다르면\n"
-            "nn.Sequential(stride가 있는 1x1 합성곱(편향 없음), nn.BatchNorm2d).",
+            "하위 모듈: conv1 (3x3, stride, padding 1, 바이어스 없음), bn1, conv2 (3x3, padding 1,\n"
+            "바이어스 없음), bn2, shortcut: 모양이 같으면 nn.Identity(), 다르면\n"
+            "nn.Sequential(stride가 있는 1x1 합성곱(바이어스 없음), nn.BatchNorm2d).",
         ),
         formula="y = ReLU(F(x) + shortcut(x)),  F(x) = bn2(conv2(ReLU(bn1(conv1(x)))))",
         hints=(
@@ -225,7 +225,7 @@ _add(
             Text(
                 en="Only conv1 and the shortcut's 1x1 conv take the stride; padding=1 keeps a 3x3 "
                 "conv's size.",
-                ko="stride는 conv1과 지름길의 1x1 합성곱만 받습니다. padding=1이면 3x3 합성곱이 "
+                ko="stride는 conv1과 스킵 연결의 1x1 합성곱만 받습니다. padding=1이면 3x3 합성곱이 "
                 "크기를 유지합니다.",
             ),
             Text(

@@ -3,6 +3,7 @@ state (pure functions of it, so they are tested without an app)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -82,6 +83,10 @@ def verdict_text(
             said = tr("verdict_shown" if guess else "verdict_not_shown", lang)
             key = "prediction_right" if guess == shown else "prediction_wrong"
             line.append("\n" + tr(key, lang, said=said), style="bold")
+        mine = (summary.get("impl") or {}).get("mine") or {}
+        if mine:  # trained on the student's own code: said up front, not below the fold
+            files = ", ".join(f"{Path(str(f.get('path', ''))).name}" for f in mine.values())
+            line.append("\n" + tr("verdict_own_code", lang, files=files), style="bold")
         for claim in claims_of(verdict):
             status, said = claim["status"], claim["claim"].get(lang)
             if said:  # a summary from before claims has its evidence only
