@@ -11,16 +11,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from engine.runs import rundir
-from tests.tui.conftest import AppFactory, screen_text
+from tests.tui.conftest import AppFactory, screen_text, wait_until
 from tests.tui.fixtures import kill_leftover_runs
 from tui.app import DlearnApp
 from tui.screens.home import HomeScreen
@@ -39,13 +37,6 @@ def no_leftover_training(data_dir: Path) -> Iterator[None]:
     kill_leftover_runs(data_dir)
 
 
-async def wait_for(pilot: Pilot[None], ready: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.25)
-
-
 def live(app: DlearnApp) -> RunLiveScreen:
     assert isinstance(app.screen, RunLiveScreen)
     return app.screen
@@ -62,8 +53,8 @@ async def test_a_run_from_the_form_ends_with_the_verdict_on_screen(
             app.screen.query_one(f"#param-{name}", Input).value = value
         await pilot.pause()
         await pilot.press("ctrl+r", "n")  # predict: it will not show
-        await wait_for(pilot, lambda: isinstance(app.screen, RunLiveScreen), 10)
-        await wait_for(pilot, lambda: live(app).status != "running", RUN_TIMEOUT_S)
+        await wait_until(pilot, lambda: isinstance(app.screen, RunLiveScreen), 10)
+        await wait_until(pilot, lambda: live(app).status != "running", RUN_TIMEOUT_S)
         screen = live(app)
         assert screen.status == "finished"
         text = screen_text(app)
@@ -105,17 +96,17 @@ async def test_reattach_to_a_detached_run_then_it_is_killed(
         screen = live(app)
         assert screen.status == "running" and screen.run_dir == run_dir
         # the follower brings events in as the run writes them
-        await wait_for(pilot, lambda: screen.state.started is not None, RUN_TIMEOUT_S)
+        await wait_until(pilot, lambda: screen.state.started is not None, RUN_TIMEOUT_S)
         alive, pid = rundir.is_alive(run_dir)
         assert alive and pid is not None
         os.kill(pid, signal.SIGKILL)  # no checkpoint, no final event
-        await wait_for(pilot, lambda: screen.status != "running", 30)
+        await wait_until(pilot, lambda: screen.status != "running", 30)
         assert screen.status == "damaged"
         assert "Ended without a final event (killed?)" in screen_text(app)
         # the app keeps working: back to the list, which says so, then elsewhere
         await pilot.press("escape")
         await pilot.pause()
-        await wait_for(pilot, lambda: "damaged" in screen_text(app), 10)
+        await wait_until(pilot, lambda: "damaged" in screen_text(app), 10)
         await pilot.press("escape", "l")
         await pilot.pause()
         assert isinstance(app.screen, LabsScreen)
