@@ -6,6 +6,13 @@ claim is measured in one dedicated pass after training: every case is warmed up,
 once per round, the order reversed every other round (A B, B A, ...), so that each round's
 times share a moment and their ratio is fair. `engine.labs.claims.compare` judges the
 per-round ratios.
+
+A comparison of thread counts needs the cores to be free while it runs: on a shared machine
+another program can hold the second core for many seconds, and then two threads run slower
+than one (measured on a 2-core machine with one other busy process: a 512x512 matrix
+product 0.2-0.5x "faster" on 2 threads, against 1.5-1.8x quiet). `matmul_case` is the
+control timed beside such cases: a plain matrix product, which any free core speeds up, so
+its speed-up says whether the cores were there to be used.
 """
 
 from __future__ import annotations
@@ -23,6 +30,18 @@ class Case:
 
     step: Callable[[], object]
     threads: int | None = None
+
+
+def matmul_case(threads: int, size: int = 512, reps: int = 3) -> Case:
+    """The control for a thread comparison: `reps` products of two `size`-square matrices."""
+    gen = torch.Generator().manual_seed(0)
+    a, b = torch.randn(size, size, generator=gen), torch.randn(size, size, generator=gen)
+
+    def step() -> None:
+        for _ in range(reps):
+            torch.mm(a, b)
+
+    return Case(step, threads=threads)
 
 
 def time_steps(

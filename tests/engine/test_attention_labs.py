@@ -129,6 +129,56 @@ def test_transformer_verdict_judges_three_claims() -> None:
     assert transformer_timing.timed_lengths(50) == [8, 16, 32, 50]
 
 
+def test_the_thread_claim_needs_free_cores() -> None:
+    """The control timed beside the thread comparison: a free machine's matrix product gains
+    from the threads and the claim is judged; a busy one's does not, and the claim stays open
+    whatever the models' figures say, with the reason and what to do."""
+    results = {"GRU + dot attention": buckets(1.0, 0.7), "Transformer": buckets(1.0, 0.95)}
+    one = timed(gru=(0.003, 0.040), tf=(0.004, 0.012))
+    par = threads(gru=(0.150, 0.140), tf=(0.750, 0.450), counts=[1, 2])  # 1.07x vs 1.67x
+    free = {**par, "control": [1.7, 1.6, 1.8, 1.65, 1.75], "attempts": 1}
+    claim = transformer_verdict.judge(results, {}, one, free)["claims"][2]
+    assert claim["status"] == "shown"
+    assert claim["figures"]["control"]["median"] == 1.7
+    busy = {**par, "control": [0.4, 0.3, 0.5, 0.45, 0.35], "attempts": 3}
+    v = transformer_verdict.judge(results, {}, one, busy)
+    claim = v["claims"][2]
+    assert claim["status"] == "inconclusive" and v["shown"]  # decides nothing
+    assert "gained only 0.40x (measured 3 times)" in claim["evidence"]["en"]
+    assert "when the machine is quiet" in claim["evidence"]["en"]
+    assert "0.40배밖에" in claim["evidence"]["ko"] and "3번 측정" in claim["evidence"]["ko"]
+    # the other way round too: a busy machine never turns into "the GRU gained more"
+    flipped = {**busy, "seconds": threads((0.75, 0.45), (0.15, 0.14), [1, 2])["seconds"]}
+    assert transformer_verdict.judge(results, {}, one, flipped)["claims"][2]["status"] == (
+        "inconclusive"
+    )
+
+
+def test_the_thread_timing_measures_again_while_the_cores_are_busy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`_with_control` repeats the whole interleaved measurement while the control's
+    speed-up is under CONTROL_MIN, pausing between tries, at most ATTEMPTS times."""
+    calls, pauses = [], []
+    speedups = iter([0.4, 0.5, 1.7])  # busy, busy, free
+
+    def fake_interleaved(cases: dict, device: object, rounds: int) -> dict:
+        calls.append(sorted(cases))
+        c = next(speedups, 0.4)
+        return {name: [c if name == "control/one" else 1.0] * rounds for name in cases}
+
+    monkeypatch.setattr(transformer_timing, "interleaved", fake_interleaved)
+    monkeypatch.setattr(transformer_timing.time, "sleep", pauses.append)
+    cases = {"gru/1": None, "gru/2": None}
+    seconds, control, attempts = transformer_timing._with_control(cases, [1, 2], None)  # type: ignore[arg-type]
+    assert attempts == 3 and len(pauses) == 2 and control == [1.7] * 9
+    assert calls[0] == ["control/many", "control/one", "gru/1", "gru/2"]
+    assert sorted(seconds) == ["gru/1", "gru/2"]  # the control is not a model's timing
+    speedups = iter([0.4] * 5)
+    _, control, attempts = transformer_timing._with_control(cases, [1, 2], None)  # type: ignore[arg-type]
+    assert attempts == transformer_timing.ATTEMPTS and control == [0.4] * 9
+
+
 def run_lab(tmp_path: Path, lab: str, params: dict) -> tuple[dict, list[dict]]:
     spec = {"lab": lab, "params": params, "seed": 0, "device": "cpu"}
     assert run(spec, tmp_path, stop=StopRequest()) == 0

@@ -24,8 +24,8 @@ longest pair (`translation.unpack`), with the loss summed over target tokens
 (`translation.per_pair_loss`) so that long pairs weigh what they should: 40% less time than
 random batches on a CPU (measured: 8.5 s vs 13.8 s an epoch at H128, 2 threads).
 
-The `quick` preset (2-core CPU, torch 2.13): digits task, 20k pairs, max_len 30, E32/H128,
-batch 128, Adam 6e-3 one-cycle, clip 1, 6 epochs, none vs dot: about 2 minutes for both arms.
+The `quick` preset (2-core CPU, torch 2.13): digits task, 16k pairs, max_len 30, E32/H128,
+batch 64, Adam 6e-3 one-cycle, clip 1, 4 epochs, none vs dot: about 70 s for both arms.
 Results per seed: `bench/seq2seq_quick.py` and the session notes.
 
 After training, `engine.inference.translate_run(run_dir, text)` (`python -m engine translate

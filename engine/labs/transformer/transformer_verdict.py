@@ -22,6 +22,10 @@ from engine.text import Text
 from engine.training.context import RunContext
 
 TOLERANCE = 0.02  # the Transformer may trail the GRU on the longest inputs by this much
+# The thread comparison's control, a plain matrix product, must gain this much from the
+# threads for the cores to count as free (measured on 2 cores: 1.5-1.8x quiet, 0.2-0.5x
+# beside one busy process); `transformer_timing` measures again while it does not.
+CONTROL_MIN = 1.3
 
 CLAIMS = {
     "long-range": Text(
@@ -170,50 +174,92 @@ def _one_unit(one: dict[str, Any] | None) -> Claim:
 def _parallel(par: dict[str, Any] | None) -> Claim:
     if not par:
         return _untimed("parallel")
-    seconds, where = par["seconds"], par["device"]
-    size = f"length {par['length']}, batch {par['batch']}"
-    size_ko = f"길이 {par['length']}, 배치 {par['batch']}"
     if par["cuda"]:
-        n = par["threads"][0]
-        ratio = claims.compare(seconds[f"gru/{n}"], seconds[f"transformer/{n}"])  # > 1: TF faster
+        return _on_gpu(par)
+    if len(par["threads"]) < 2:
         evidence = Text(
-            en=f"A training step on {where} ({size}): GRU time / Transformer time = {ratio.text()}",
-            ko=f"{where}에서 한 훈련 단계 ({size_ko}): GRU 시간 / 트랜스포머 시간 = {ratio.text_ko()}",
+            en=f"This CPU gives torch one thread ({par['device']}), so nothing can run in "
+            "parallel here; a machine with two or more cores, or a GPU, can test it.",
+            ko=f"이 CPU는 torch에 스레드 하나만 줍니다 ({par['device']}). 여기서는 병렬로 돌릴 "
+            "것이 없으니 코어가 둘 이상인 컴퓨터나 GPU에서 확인하세요.",
         )
-        better = Text(
-            en=": the GPU runs the Transformer's positions in parallel.",
-            ko=": GPU가 트랜스포머의 위치들을 병렬로 처리합니다.",
-        )
-    else:
-        counts = par["threads"]
-        if len(counts) < 2:
-            evidence = Text(
-                en=f"This CPU gives torch one thread ({where}), so nothing can run in parallel "
-                "here; a machine with two or more cores, or a GPU, can test it.",
-                ko=f"이 CPU는 torch에 스레드 하나만 줍니다 ({where}). 여기서는 병렬로 돌릴 것이 "
-                "없으니 코어가 둘 이상인 컴퓨터나 GPU에서 확인하세요.",
+        return Claim("parallel", CLAIMS["parallel"], "not_judged", evidence)
+    return _on_threads(par)
+
+
+def _sizes(par: dict[str, Any]) -> tuple[str, str]:
+    return (
+        f"length {par['length']}, batch {par['batch']}",
+        f"길이 {par['length']}, 배치 {par['batch']}",
+    )
+
+
+def _on_gpu(par: dict[str, Any]) -> Claim:
+    """A GPU: which trains a long step faster, side by side."""
+    seconds, where, (size, size_ko) = par["seconds"], par["device"], _sizes(par)
+    n = par["threads"][0]
+    ratio = claims.compare(seconds[f"gru/{n}"], seconds[f"transformer/{n}"])  # > 1: TF faster
+    evidence = Text(
+        en=f"A training step on {where} ({size}): GRU time / Transformer time = {ratio.text()}",
+        ko=f"{where}에서 한 훈련 단계 ({size_ko}): GRU 시간 / 트랜스포머 시간 = {ratio.text_ko()}",
+    )
+    better = Text(
+        en=": the GPU runs the Transformer's positions in parallel.",
+        ko=": GPU가 트랜스포머의 위치들을 병렬로 처리합니다.",
+    )
+    return _decide(ratio, evidence, better, {"ratio": ratio.figures()})
+
+
+def _on_threads(par: dict[str, Any]) -> Claim:
+    """A CPU: which step gains more from all the threads, with the control beside them."""
+    seconds, where, (size, size_ko) = par["seconds"], par["device"], _sizes(par)
+    one, many = par["threads"]
+
+    def speedup(model: str) -> list[float]:
+        pairs = zip(seconds[f"{model}/{one}"], seconds[f"{model}/{many}"], strict=True)
+        return [a / b for a, b in pairs]
+
+    gru, tf = speedup("gru"), speedup("transformer")
+    ratio = claims.compare(tf, gru)  # > 1: the Transformer gains more from the threads
+    g, t = claims.ratios_of(gru).median, claims.ratios_of(tf).median
+    evidence = Text(
+        en=f"From 1 to {many} threads ({where}, {size}) the Transformer's step ran {t:.2f}x "
+        f"faster, the GRU's {g:.2f}x; ratio {ratio.text()}",
+        ko=f"스레드를 1개에서 {many}개로 늘리자 ({where}, {size_ko}) 트랜스포머의 한 단계는 "
+        f"{t:.2f}배, GRU는 {g:.2f}배 빨라졌습니다; 비 {ratio.text_ko()}",
+    )
+    figures = {"ratio": ratio.figures()}
+    control = par.get("control") or []  # runs from before the control have none
+    if control:
+        figures["control"] = claims.ratios_of(control).figures()
+        c = claims.ratios_of(control).median
+        if c < CONTROL_MIN:
+            tries = int(par.get("attempts") or 1)
+            evidence += Text(
+                en=f"; but a plain matrix product timed beside them gained only {c:.2f}x "
+                f"(measured {tries} time{'s' if tries != 1 else ''}): another program was "
+                "using the cores, so the threads had nothing to spread over. Run the lab "
+                "again when the machine is quiet.",
+                ko=f". 그러나 곁에서 함께 잰 단순한 행렬 곱도 {c:.2f}배밖에 빨라지지 않았습니다 "
+                f"({tries}번 측정): 다른 프로그램이 코어를 쓰고 있어 스레드를 나눌 곳이 "
+                "없었습니다. 컴퓨터가 한가할 때 실습을 다시 돌리세요.",
             )
-            return Claim("parallel", CLAIMS["parallel"], "not_judged", evidence)
-        one, many = counts
+            return Claim("parallel", CLAIMS["parallel"], "inconclusive", evidence, figures)
+    better = Text(
+        en=": on a small batch of long inputs what there is to share out is a sequence's "
+        "positions; the Transformer takes them all in one matrix product, which spreads "
+        "over the cores, while the recurrence must wait for each step.",
+        ko=": 작은 배치의 긴 입력에서 코어에 나눌 일은 한 시퀀스의 위치들입니다. 트랜스포머는 "
+        "모든 위치를 한 번의 행렬 곱으로 처리해 코어에 나누지만, 순환은 단계마다 앞 단계를 "
+        "기다려야 합니다.",
+    )
+    return _decide(ratio, evidence, better, figures)
 
-        def speedup(model: str) -> list[float]:
-            pairs = zip(seconds[f"{model}/{one}"], seconds[f"{model}/{many}"], strict=True)
-            return [a / b for a, b in pairs]
 
-        gru, tf = speedup("gru"), speedup("transformer")
-        ratio = claims.compare(tf, gru)  # > 1: the Transformer gains more from the threads
-        g, t = claims.ratios_of(gru).median, claims.ratios_of(tf).median
-        evidence = Text(
-            en=f"From 1 to {many} threads ({where}, {size}) the Transformer's step ran {t:.2f}x "
-            f"faster, the GRU's {g:.2f}x; ratio {ratio.text()}",
-            ko=f"스레드를 1개에서 {many}개로 늘리자 ({where}, {size_ko}) 트랜스포머의 한 단계는 "
-            f"{t:.2f}배, GRU는 {g:.2f}배 빨라졌습니다; 비 {ratio.text_ko()}",
-        )
-        better = Text(
-            en=": its matrix products spread over the cores; the recurrence must wait for "
-            "each step.",
-            ko=": 트랜스포머의 행렬 곱은 코어에 나뉘지만, 순환은 단계마다 앞 단계를 기다려야 합니다.",
-        )
+def _decide(
+    ratio: claims.Comparison, evidence: Text, better: Text, figures: dict[str, Any]
+) -> Claim:
+    """The parallel claim's status from the side-by-side ratio (> 1: the Transformer's way)."""
     status: claims.Status
     if ratio.status == "above":
         status = "shown"
@@ -230,7 +276,7 @@ def _parallel(par: dict[str, Any] | None) -> Claim:
             en=": within the rounds' spread; more cores or a GPU would separate them.",
             ko=": 측정의 흩어짐 안이라 가를 수 없습니다. 코어가 더 많거나 GPU에서 재면 가려집니다.",
         )
-    return Claim("parallel", CLAIMS["parallel"], status, evidence, {"ratio": ratio.figures()})
+    return Claim("parallel", CLAIMS["parallel"], status, evidence, figures)
 
 
 def _untimed(claim_id: str) -> Claim:
