@@ -7,13 +7,13 @@ Each lab runs `quick` (built-in) and `mine` (the solutions) in turns, A B then B
 separate `dlearn lab run` processes on the CPU; it prints each run's wall time, whether
 its verdict was shown and each claim's status, then the median ratio mine / builtin per lab.
 
-Measured 2026-12-02 on the shared 2-core machine at load 5-12 (other sessions' training), seed 0:
-memory quick 684 s / mine 1682 s, every claim shown both times; resnet mine 1048 s, both
-claims shown; transformer mine 1520 s (its short GRU baseline trained too), all three claims
-shown (no builtin runs beside these two: too busy). Such a machine makes wall times of runs
-minutes apart meaningless as a ratio; bench/impl_mine_steps.py times one step side by side:
-mine / builtin LSTM 3.03, GRU 2.08, RNN 0.76 (overlapping 1), residual-56 0.84, seq2seq dot
-1.31, additive 1.10, Transformer 0.89 (9 rounds; middle halves in the session report).
+Measured 2026-12-02 (fourth session, quiet 2-core machine, seed 0, `--rounds 1`, one data
+directory, so the Transformer reused the seq2seq run's GRU): memory builtin 38.6 s / mine
+51.2 s (1.33x), resnet 34.7 / 30.7, seq2seq 51.2 / 52.7, transformer 56.2 / 54.7; every
+claim shown in all eight runs, the Transformer's three included. Earlier, at load 5-12,
+bench/impl_mine_steps.py timed one step side by side: mine / builtin LSTM 3.03, GRU 2.08,
+RNN 0.76 (overlapping 1), residual-56 0.84, seq2seq dot 1.31, additive 1.10, Transformer
+0.89 (9 rounds): the whole runs differ less, their probes and evaluation being shared.
 """
 
 from __future__ import annotations
