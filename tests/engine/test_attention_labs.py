@@ -15,7 +15,7 @@ from engine.data.korean_numbers import Pair, Vocab
 from engine.errors import InferenceError, ParamError
 from engine.inference import shade_map, translate_run
 from engine.labs.seq2seq import seq2seq_lab, seq2seq_verdict
-from engine.labs.transformer import transformer_timing, transformer_verdict
+from engine.labs.transformer import transformer_lab, transformer_timing, transformer_verdict
 from engine.runs.signals import StopRequest
 from engine.training.lab_run import run
 
@@ -127,6 +127,19 @@ def test_transformer_verdict_judges_three_claims() -> None:
     assert "trained here for 3 epochs" in by["long-range"]["evidence"]["en"]
     assert transformer_timing.timed_lengths(64) == [8, 16, 32, 64]
     assert transformer_timing.timed_lengths(50) == [8, 16, 32, 50]
+
+
+def test_the_quick_presets_let_the_transformer_reuse_the_seq2seq_run() -> None:
+    """A student who runs seq2seq quick, then transformer quick, gets the GRU reused: the two
+    presets agree on every key the reuse compares, and seq2seq trains the attention the
+    Transformer lab compares with (likewise for the `mine` presets)."""
+    for preset in ("quick", "mine"):
+        s2s = catalogue.resolve_params(catalogue.get_lab("seq2seq"), preset)
+        tf = catalogue.resolve_params(catalogue.get_lab("transformer"), preset)
+        assert {k: s2s[k] for k in transformer_lab.REUSED_KEYS} == {
+            k: tf[k] for k in transformer_lab.REUSED_KEYS
+        }
+        assert tf["recurrent"] in seq2seq_lab.arms(s2s)
 
 
 def test_the_thread_claim_needs_free_cores() -> None:

@@ -122,6 +122,18 @@ def lr_param(default: float) -> Param:
     )
 
 
+# 2-core CPU, torch 2.13, dot arm alone, seeds 1 / 2, exact match on 26-30 and wall:
+# 20k pairs x 6 epochs at batch 128 0.80 (37 s); 16k x 6 at 128 0.62 / 0.75;
+# 16k x 4 at 64 0.84 / 0.92 (24-30 s): smaller batches learn more per second here
+QUICK_PRESET = {
+    "task": "digits",
+    "attention": "dot",
+    "examples": 16000,
+    "epochs": 4,
+    "batch_size": 64,
+}
+
+
 SEQ2SEQ = Lab(
     id="seq2seq",
     title={
@@ -174,24 +186,8 @@ SEQ2SEQ = Lab(
         IMPL,
     ),
     presets={
-        # 2-core CPU, torch 2.13, dot arm alone, seeds 1 / 2, exact match on 26-30 and wall:
-        # 20k pairs x 6 epochs at batch 128 0.80 (37 s); 16k x 6 at 128 0.62 / 0.75;
-        # 16k x 4 at 64 0.84 / 0.92 (24-30 s): smaller batches learn more per second here
-        "quick": {
-            "task": "digits",
-            "attention": "dot",
-            "examples": 16000,
-            "epochs": 4,
-            "batch_size": 64,
-        },
-        "mine": {
-            "task": "digits",
-            "attention": "dot",
-            "examples": 16000,
-            "epochs": 4,
-            "batch_size": 64,
-            "impl": "mine",
-        },
+        "quick": QUICK_PRESET,
+        "mine": {**QUICK_PRESET, "impl": "mine"},
         "full": {
             "task": "mixed",
             "attention": "both",
