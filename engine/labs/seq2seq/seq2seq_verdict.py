@@ -127,7 +127,7 @@ def judge(results: dict[str, dict[str, tuple[float, int]]]) -> dict[str, Any]:
             parts.append(
                 Text(
                     en=f"With {arm} attention it stays at {acc:.2f} on the longest inputs.",
-                    ko=f"{arm} 어텐션을 쓰면 가장 긴 입력에서도 {acc:.2f}를 유지합니다.",
+                    ko=f"{arm} 어텐션을 쓰면 가장 긴 입력에서도 {acc:.2f}의 정확 일치율을 유지합니다.",
                 )
             )
         else:

@@ -109,7 +109,7 @@ def _long_range(
         evidence += Text(
             en=f". On the longest inputs ({last}) the Transformer keeps {ours:.2f} against "
             f"{theirs:.2f}.",
-            ko=f". 가장 긴 입력({last})에서 트랜스포머는 {ours:.2f}를 유지합니다 (GRU {theirs:.2f}).",
+            ko=f". 가장 긴 입력({last})에서 트랜스포머는 {ours:.2f}의 정확 일치율을 유지합니다 (GRU {theirs:.2f}).",
         )
     else:
         evidence += Text(
