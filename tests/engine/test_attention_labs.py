@@ -110,7 +110,8 @@ def test_transformer_verdict_judges_three_claims() -> None:
     assert "20260101-seq2seq" in by["long-range"]["evidence"]["en"]  # which baseline
     # the median round (r = 2): 0.040 x 0.98 / (0.003 x 1.02)
     assert by["one-unit"]["figures"]["gru_growth"] == pytest.approx(12.81, abs=0.005)
-    assert "1.67x faster" in by["parallel"]["evidence"]["en"] and by["parallel"]["evidence"]["ko"]
+    assert "speed-up was 1.67x for the Transformer and 1.07x" in by["parallel"]["evidence"]["en"]
+    assert "트랜스포머는 1.67배, GRU는 1.07배가" in by["parallel"]["evidence"]["ko"]
     # one thread: parallelism cannot be tested here, and that decides nothing
     v = transformer_verdict.judge(results, reused, one, threads((0.1,), (0.2,), counts=[1]))
     by = {c["id"]: c for c in v["claims"]}

@@ -223,10 +223,10 @@ def _on_threads(par: dict[str, Any]) -> Claim:
     ratio = claims.compare(tf, gru)  # > 1: the Transformer gains more from the threads
     g, t = claims.ratios_of(gru).median, claims.ratios_of(tf).median
     evidence = Text(
-        en=f"From 1 to {many} threads ({where}, {size}) the Transformer's step ran {t:.2f}x "
-        f"faster, the GRU's {g:.2f}x; ratio {ratio.text()}",
-        ko=f"스레드를 1개에서 {many}개로 늘리자 ({where}, {size_ko}) 트랜스포머의 한 단계는 "
-        f"{t:.2f}배, GRU는 {g:.2f}배 빨라졌습니다; 비 {ratio.text_ko()}",
+        en=f"From 1 to {many} threads ({where}, {size}) a step's speed-up was {t:.2f}x for the "
+        f"Transformer and {g:.2f}x for the GRU; ratio {ratio.text()}",
+        ko=f"스레드를 1개에서 {many}개로 늘리자 ({where}, {size_ko}) 한 단계의 속도가 트랜스포머는 "
+        f"{t:.2f}배, GRU는 {g:.2f}배가 되었습니다; 비 {ratio.text_ko()}",
     )
     figures = {"ratio": ratio.figures()}
     control = par.get("control") or []  # runs from before the control have none
