@@ -67,9 +67,12 @@ def time_steps(
 
 
 def interleaved(
-    cases: dict[str, Case], device: torch.device, rounds: int, warmup: int = 1
+    cases: dict[str, Case], device: torch.device, rounds: int, warmup: int = 1, best_of: int = 1
 ) -> dict[str, list[float]]:
-    """Seconds per round of every case, timed in turns; the thread count is restored after."""
+    """Seconds per round of every case, timed in turns; the thread count is restored after.
+
+    With `best_of` > 1 a case's time in a round is the least of that many calls in a row:
+    another program can only add time to a call, so the least is the least disturbed."""
     threads = torch.get_num_threads()
     names = list(cases)
     out: dict[str, list[float]] = {name: [] for name in names}
@@ -80,7 +83,7 @@ def interleaved(
         for r in range(rounds):
             for name in names if r % 2 == 0 else reversed(names):
                 _set_threads(cases[name], threads)
-                out[name] += time_steps(cases[name].step, device, reps=1, warmup=0)
+                out[name].append(min(time_steps(cases[name].step, device, best_of, warmup=0)))
     finally:
         torch.set_num_threads(threads)
     return out

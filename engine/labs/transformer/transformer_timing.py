@@ -40,7 +40,7 @@ from engine.training.timing import Case, interleaved, matmul_case
 MIN_LENGTH = 8
 ROUNDS = 7
 PARALLEL_LENGTH, PARALLEL_BATCH = 128, 8  # see the module's docstring
-PARALLEL_ROUNDS = 9
+PARALLEL_ROUNDS, PARALLEL_BEST_OF = 15, 2  # each round: the least of 2 calls
 # While the control says the cores were busy (below the verdict's CONTROL_MIN), measure
 # again: up to ATTEMPTS times, BUSY_PAUSE_S apart, before the claim is left open.
 ATTEMPTS, BUSY_PAUSE_S = 3, 2.0
@@ -132,12 +132,12 @@ def _with_control(
     again, up to ATTEMPTS times, while the control says another program held the cores.
     (seconds, the control's speed-up per round, attempts); no control without two counts."""
     if len(counts) < 2:
-        return interleaved(cases, device, PARALLEL_ROUNDS), [], 1
+        return interleaved(cases, device, PARALLEL_ROUNDS, best_of=PARALLEL_BEST_OF), [], 1
     one, many = counts
     timed = {**cases, "control/one": matmul_case(one), "control/many": matmul_case(many)}
     attempt = 1
     while True:
-        seconds = interleaved(timed, device, PARALLEL_ROUNDS)
+        seconds = interleaved(timed, device, PARALLEL_ROUNDS, best_of=PARALLEL_BEST_OF)
         pairs = zip(seconds.pop("control/one"), seconds.pop("control/many"), strict=True)
         control = [a / b for a, b in pairs]
         if statistics.median(control) >= CONTROL_MIN or attempt == ATTEMPTS:
