@@ -185,12 +185,17 @@ def test_the_thread_timing_measures_again_while_the_cores_are_busy(
     monkeypatch.setattr(transformer_timing.time, "sleep", pauses.append)
     cases = {"gru/1": None, "gru/2": None}
     seconds, control, attempts = transformer_timing._with_control(cases, [1, 2], None)  # type: ignore[arg-type]
-    assert attempts == 3 and len(pauses) == 2 and control == [1.7] * transformer_timing.PARALLEL_ROUNDS
+    assert (
+        attempts == 3 and len(pauses) == 2 and control == [1.7] * transformer_timing.PARALLEL_ROUNDS
+    )
     assert calls[0] == ["control/many", "control/one", "gru/1", "gru/2"]
     assert sorted(seconds) == ["gru/1", "gru/2"]  # the control is not a model's timing
     speedups = iter([0.4] * 5)
     _, control, attempts = transformer_timing._with_control(cases, [1, 2], None)  # type: ignore[arg-type]
-    assert attempts == transformer_timing.ATTEMPTS and control == [0.4] * transformer_timing.PARALLEL_ROUNDS
+    assert (
+        attempts == transformer_timing.ATTEMPTS
+        and control == [0.4] * transformer_timing.PARALLEL_ROUNDS
+    )
 
 
 def run_lab(tmp_path: Path, lab: str, params: dict) -> tuple[dict, list[dict]]:
